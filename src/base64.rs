@@ -1,0 +1,283 @@
+//! Base64 (RFC 4648 §4) and base64url (RFC 4648 §5) with positioned diagnostics.
+//!
+//! Decoding is lenient: it accepts either alphabet, with or without padding, and skips
+//! whitespace, but reports every deviation from the alphabet the caller expected, so a
+//! token that "works in my library" still shows why a strict server rejects it.
+//! JOSE requires unpadded base64url (RFC 7515 §2); Basic uses padded base64 (RFC 7617 §2).
+
+use crate::diagnostic::Diagnostic;
+
+/// Which alphabet the context requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alphabet {
+    /// `+` and `/`, padded with `=` (RFC 4648 §4).
+    Standard,
+    /// `-` and `_`, unpadded in JOSE (RFC 4648 §5, RFC 7515 §2).
+    UrlSafe,
+}
+
+/// Bytes recovered plus what was odd about the input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// The decoded bytes (as many as could be recovered).
+    pub bytes: Vec<u8>,
+    /// Deviations, with offsets into the input.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Decoded {
+    /// Whether any diagnostic is an error (the bytes are then incomplete or guessed).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+}
+
+fn sextet(c: u8) -> Option<(u8, Option<Alphabet>)> {
+    match c {
+        b'A'..=b'Z' => Some((c - b'A', None)),
+        b'a'..=b'z' => Some((c - b'a' + 26, None)),
+        b'0'..=b'9' => Some((c - b'0' + 52, None)),
+        b'+' => Some((62, Some(Alphabet::Standard))),
+        b'/' => Some((63, Some(Alphabet::Standard))),
+        b'-' => Some((62, Some(Alphabet::UrlSafe))),
+        b'_' => Some((63, Some(Alphabet::UrlSafe))),
+        _ => None,
+    }
+}
+
+/// Decodes `input`, expecting `alphabet`. Never fails; see [`Decoded::diagnostics`].
+///
+/// Diagnostic codes: `base64-wrong-alphabet`, `base64-whitespace`, `base64-padding`
+/// (padding where JOSE forbids it), `base64-missing-padding`, `base64-invalid-char`,
+/// `base64-truncated`, `base64-trailing-bits`, `base64-data-after-padding`.
+pub fn decode(input: &str, alphabet: Alphabet) -> Decoded {
+    let mut out = Decoded {
+        bytes: Vec::with_capacity(input.len() / 4 * 3 + 2),
+        diagnostics: Vec::new(),
+    };
+    let mut acc: u32 = 0;
+    let mut nbits = 0u32;
+    let mut symbols = 0usize;
+    let mut pad_at: Option<usize> = None;
+    let mut pads = 0usize;
+    let (mut warned_alpha, mut warned_ws, mut warned_after_pad) = (false, false, false);
+    for (i, &c) in input.as_bytes().iter().enumerate() {
+        if c.is_ascii_whitespace() {
+            if !warned_ws {
+                warned_ws = true;
+                out.diagnostics.push(Diagnostic::warning(
+                    "base64-whitespace",
+                    i,
+                    "whitespace inside base64 data; strict decoders reject it",
+                ));
+            }
+            continue;
+        }
+        if c == b'=' {
+            pad_at.get_or_insert(i);
+            pads += 1;
+            continue;
+        }
+        match sextet(c) {
+            Some((v, alpha)) => {
+                if let Some(p) = pad_at {
+                    if !warned_after_pad {
+                        warned_after_pad = true;
+                        out.diagnostics.push(Diagnostic::error(
+                            "base64-data-after-padding",
+                            i,
+                            format!("data continues after the padding at byte {p}"),
+                        ));
+                    }
+                }
+                if let Some(a) = alpha {
+                    if a != alphabet && !warned_alpha {
+                        warned_alpha = true;
+                        let msg = match alphabet {
+                            Alphabet::UrlSafe => format!(
+                                "'{}' belongs to standard base64; base64url uses '-' and '_'",
+                                char::from(c)
+                            ),
+                            Alphabet::Standard => format!(
+                                "'{}' belongs to base64url; standard base64 uses '+' and '/'",
+                                char::from(c)
+                            ),
+                        };
+                        out.diagnostics
+                            .push(Diagnostic::warning("base64-wrong-alphabet", i, msg));
+                    }
+                }
+                acc = (acc << 6) | u32::from(v);
+                nbits += 6;
+                symbols += 1;
+                if nbits >= 8 {
+                    nbits -= 8;
+                    // Masked to one byte, so the cast cannot truncate meaningful bits.
+                    out.bytes.push(((acc >> nbits) & 0xff) as u8);
+                }
+            }
+            None => {
+                let shown = input
+                    .get(i..)
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or('\u{fffd}');
+                out.diagnostics.push(Diagnostic::error(
+                    "base64-invalid-char",
+                    i,
+                    format!("{shown:?} is not a base64 character"),
+                ));
+                // One error per input is enough to explain it; keep decoding the rest.
+                if out
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == "base64-invalid-char")
+                    .count()
+                    >= 3
+                {
+                    break;
+                }
+            }
+        }
+    }
+    let end = input.len();
+    if symbols % 4 == 1 {
+        out.diagnostics.push(Diagnostic::error(
+            "base64-truncated",
+            end,
+            "length is one symbol past a full group: the value was cut or has a stray character",
+        ));
+    }
+    if symbols % 4 != 1 && nbits > 0 && acc & ((1 << nbits) - 1) != 0 {
+        out.diagnostics.push(Diagnostic::info(
+            "base64-trailing-bits",
+            end,
+            "the last symbol has non-zero unused bits; some decoders reject this",
+        ));
+    }
+    let needed = (4 - symbols % 4) % 4;
+    match alphabet {
+        Alphabet::UrlSafe if pads > 0 => out.diagnostics.push(Diagnostic::warning(
+            "base64-padding",
+            pad_at.unwrap_or(end),
+            "base64url in JOSE is unpadded (RFC 7515 §2); '=' padding breaks strict parsers",
+        )),
+        Alphabet::Standard if pads == 0 && needed != 0 && symbols % 4 != 1 => {
+            out.diagnostics.push(Diagnostic::info(
+                "base64-missing-padding",
+                end,
+                format!("{needed} '=' padding character(s) missing; RFC 4648 §4 base64 is padded"),
+            ))
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Whether every byte is in `alphabet` (no padding, no whitespace): a cheap shape test for tokens.
+pub fn is_alphabet(input: &str, alphabet: Alphabet) -> bool {
+    !input.is_empty()
+        && input.bytes().all(|c| {
+            matches!(sextet(c), Some((_, None)))
+                || matches!(sextet(c), Some((_, Some(a))) if a == alphabet)
+        })
+}
+
+/// Encodes `bytes`; padded for [`Alphabet::Standard`], unpadded for [`Alphabet::UrlSafe`].
+pub fn encode(bytes: &[u8], alphabet: Alphabet) -> String {
+    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let table = if alphabet == Alphabet::Standard {
+        STD
+    } else {
+        URL
+    };
+    let sym = |v: u32| char::from(table.get((v & 63) as usize).copied().unwrap_or(b'A'));
+    let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        s.push(sym(n >> 18));
+        s.push(sym(n >> 12));
+        if chunk.len() > 1 {
+            s.push(sym(n >> 6));
+        } else if alphabet == Alphabet::Standard {
+            s.push('=');
+        }
+        if chunk.len() > 2 {
+            s.push(sym(n));
+        } else if alphabet == Alphabet::Standard {
+            s.push('=');
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn codes(d: &Decoded) -> Vec<&'static str> {
+        d.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn rfc_4648_section_10_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, enc) in cases {
+            assert_eq!(encode(plain.as_bytes(), Alphabet::Standard), enc);
+            let d = decode(enc, Alphabet::Standard);
+            assert_eq!(d.bytes, plain.as_bytes());
+            assert!(d.diagnostics.is_empty(), "{enc}: {:?}", d.diagnostics);
+        }
+    }
+
+    #[test]
+    fn deviations_are_named_and_positioned() {
+        let cases: [(&str, Alphabet, &[&str], usize); 6] = [
+            ("Zm9v+A", Alphabet::UrlSafe, &["base64-wrong-alphabet"], 4),
+            ("Zm9vYg==", Alphabet::UrlSafe, &["base64-padding"], 6),
+            ("Zm9v Yg", Alphabet::UrlSafe, &["base64-whitespace"], 4),
+            ("Zm9vYg", Alphabet::Standard, &["base64-missing-padding"], 6),
+            ("Zm9v!Yg==", Alphabet::Standard, &["base64-invalid-char"], 4),
+            ("Zm9vY", Alphabet::UrlSafe, &["base64-truncated"], 5),
+        ];
+        for (input, alpha, expected, offset) in cases {
+            let d = decode(input, alpha);
+            assert_eq!(codes(&d), expected, "{input}");
+            assert_eq!(d.diagnostics[0].offset, offset, "{input}");
+        }
+    }
+
+    #[test]
+    fn lenient_decode_recovers_other_alphabet() {
+        assert_eq!(decode("-_8", Alphabet::Standard).bytes, vec![0xfb, 0xff]);
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            for alpha in [Alphabet::Standard, Alphabet::UrlSafe] {
+                let d = decode(&encode(&bytes, alpha), alpha);
+                prop_assert_eq!(&d.bytes, &bytes);
+                prop_assert!(d.diagnostics.is_empty());
+            }
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,300}") {
+            let d = decode(&s, Alphabet::UrlSafe);
+            prop_assert!(d.bytes.len() <= s.len());
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! The normalised request/response pair every other module reads.
+//!
+//! An [`Exchange`] is what one HAR entry (or one live `chrome.devtools.network` entry)
+//! becomes. Headers keep their order and duplicates, because RFC 9110 §5.3 lets a
+//! recipient combine repeated fields only for list-based fields, and `Set-Cookie` never.
+
+use serde::Serialize;
+
+use crate::time::Timestamp;
+
+/// One header field as sent on the wire (name case preserved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    /// Field name, case as captured.
+    pub name: String,
+    /// Field value, as captured.
+    pub value: String,
+}
+
+/// An ordered multimap of header fields with case-insensitive lookup (RFC 9110 §5.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Headers(pub Vec<Header>);
+
+impl Headers {
+    /// No headers.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Appends a field, keeping earlier ones with the same name.
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push(Header {
+            name: name.into(),
+            value: value.into(),
+        });
+    }
+
+    /// All fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Header> {
+        self.0.iter()
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// Every field of `name` with its position among all fields.
+    pub fn positions<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Header)> + 'a {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(move |(_, h)| h.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        Self(
+            iter.into_iter()
+                .map(|(n, v)| Header {
+                    name: n.into(),
+                    value: v.into(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A message body as captured (HAR `postData` / `content`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Body {
+    /// `mimeType` as captured, may be empty.
+    pub mime_type: String,
+    /// The text; for `encoding: "base64"` bodies, still encoded (see `encoding`).
+    pub text: String,
+    /// HAR `encoding`, e.g. `base64`.
+    pub encoding: Option<String>,
+}
+
+/// The request half.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Request {
+    /// Method, as captured (`GET`, `OPTIONS`, …).
+    pub method: String,
+    /// Absolute URL.
+    pub url: String,
+    /// `HTTP/1.1`, `h2`, `http/2.0`, … as captured.
+    pub http_version: String,
+    /// Header fields in order.
+    pub headers: Headers,
+    /// Request body, when captured.
+    pub body: Option<Body>,
+}
+
+/// The response half.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Response {
+    /// Status code; 0 when the request never got one (blocked, CORS failure, aborted).
+    pub status: u16,
+    /// Reason phrase as captured.
+    pub status_text: String,
+    /// `HTTP/1.1`, `h2`, … as captured.
+    pub http_version: String,
+    /// Header fields in order.
+    pub headers: Headers,
+    /// Response body, when captured.
+    pub body: Option<Body>,
+    /// HAR `redirectURL` (or `Location`), when non-empty.
+    pub redirect_url: Option<String>,
+}
+
+/// One request/response pair with the browser's extras.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Exchange {
+    /// Position in the capture (HAR entry index, or arrival order in the panel).
+    pub index: usize,
+    /// When the request started (HAR `startedDateTime`).
+    pub started_at: Option<Timestamp>,
+    /// Total time in milliseconds (HAR `time`), when known.
+    pub time_ms: Option<f64>,
+    /// The request.
+    pub request: Request,
+    /// The response.
+    pub response: Response,
+    /// Chrome `_resourceType`: `document`, `fetch`, `xhr`, `preflight`, `script`, …
+    pub resource_type: Option<String>,
+    /// Chrome `_fromCache` (`memory` / `disk`), or Firefox's cache marker.
+    pub from_cache: Option<String>,
+    /// `serverIPAddress`.
+    pub server_ip: Option<String>,
+    /// Chrome `_initiator.url` (or the first stack frame's URL), when known.
+    pub initiator: Option<String>,
+}
+
+impl Exchange {
+    /// Whether the response is an authentication or authorization failure (401, 403, 407).
+    pub fn is_auth_failure(&self) -> bool {
+        matches!(self.response.status, 401 | 403 | 407)
+    }
+
+    /// The request URL split into parts.
+    pub fn url(&self) -> UrlParts<'_> {
+        UrlParts::parse(&self.request.url)
+    }
+}
+
+/// A lenient split of an absolute URL. Not a validator: it never fails, it just leaves
+/// parts empty, which is what diagnosis needs from captured (possibly odd) URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    /// Lowercase-insensitive scheme as written (`https`), empty when absent.
+    pub scheme: &'a str,
+    /// Host as written, without userinfo and port; IPv6 keeps its brackets.
+    pub host: &'a str,
+    /// Port as written, when present.
+    pub port: Option<&'a str>,
+    /// Path, `/` when absent.
+    pub path: &'a str,
+    /// Query without `?`, when present.
+    pub query: Option<&'a str>,
+}
+
+impl<'a> UrlParts<'a> {
+    /// Splits `url`; never fails.
+    pub fn parse(url: &'a str) -> Self {
+        let url = url.trim();
+        let (scheme, rest) = match url.find("://") {
+            Some(i) => (url.get(..i).unwrap_or(""), url.get(i + 3..).unwrap_or("")),
+            None => ("", url),
+        };
+        let rest = rest.split('#').next().unwrap_or("");
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(authority_end);
+        let hostport = authority.rsplit('@').next().unwrap_or("");
+        let (host, port) = if hostport.starts_with('[') {
+            match hostport.find(']') {
+                Some(i) => {
+                    let (h, p) = hostport.split_at(i + 1);
+                    (h, p.strip_prefix(':'))
+                }
+                None => (hostport, None),
+            }
+        } else {
+            match hostport.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (hostport, None),
+            }
+        };
+        let (path, query) = match tail.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (tail, None),
+        };
+        Self {
+            scheme,
+            host,
+            port,
+            path: if path.is_empty() { "/" } else { path },
+            query,
+        }
+    }
+
+    /// The port, explicit or the scheme's default.
+    pub fn effective_port(&self) -> Option<u16> {
+        match self.port.and_then(|p| p.parse().ok()) {
+            Some(p) => Some(p),
+            None if self.scheme.eq_ignore_ascii_case("https")
+                || self.scheme.eq_ignore_ascii_case("wss") =>
+            {
+                Some(443)
+            }
+            None if self.scheme.eq_ignore_ascii_case("http")
+                || self.scheme.eq_ignore_ascii_case("ws") =>
+            {
+                Some(80)
+            }
+            None => None,
+        }
+    }
+
+    /// The origin (RFC 6454) serialised in lowercase: `https://api.example.com:8443`, default port omitted.
+    pub fn origin(&self) -> String {
+        let scheme = self.scheme.to_ascii_lowercase();
+        let host = self.host.to_ascii_lowercase();
+        let default = matches!(
+            (scheme.as_str(), self.effective_port()),
+            ("https", Some(443)) | ("http", Some(80))
+        );
+        match self.effective_port() {
+            Some(p) if !default => format!("{scheme}://{host}:{p}"),
+            _ => format!("{scheme}://{host}"),
+        }
+    }
+
+    /// Whether two URLs are same-origin (scheme, host and port all equal).
+    pub fn same_origin(&self, other: &UrlParts<'_>) -> bool {
+        self.scheme.eq_ignore_ascii_case(other.scheme)
+            && self.host.eq_ignore_ascii_case(other.host)
+            && self.effective_port() == other.effective_port()
+    }
+
+    /// Whether the scheme is a secure one (`https`, `wss`).
+    pub fn is_secure(&self) -> bool {
+        self.scheme.eq_ignore_ascii_case("https") || self.scheme.eq_ignore_ascii_case("wss")
+    }
+
+    /// Query parameters as raw (still percent-encoded) `(name, value)` pairs.
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.query
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lookup_is_case_insensitive_and_keeps_duplicates() {
+        let h: Headers = [
+            ("WWW-Authenticate", "Basic realm=\"a\""),
+            ("www-authenticate", "Bearer"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(h.get("www-authenticate"), Some("Basic realm=\"a\""));
+        assert_eq!(h.get_all("WWW-AUTHENTICATE").count(), 2);
+        assert!(!h.contains("authorization"));
+    }
+
+    #[test]
+    fn url_parts_table() {
+        let cases = [
+            (
+                "https://api.example.com/v1/me?x=1#f",
+                "https",
+                "api.example.com",
+                None,
+                "/v1/me",
+                Some("x=1"),
+            ),
+            (
+                "http://user:pw@localhost:8401",
+                "http",
+                "localhost",
+                Some("8401"),
+                "/",
+                None,
+            ),
+            (
+                "https://[::1]:8443/a",
+                "https",
+                "[::1]",
+                Some("8443"),
+                "/a",
+                None,
+            ),
+            ("not a url", "", "not a url", None, "/", None),
+            ("", "", "", None, "/", None),
+        ];
+        for (url, scheme, host, port, path, query) in cases {
+            let p = UrlParts::parse(url);
+            assert_eq!(
+                (p.scheme, p.host, p.port, p.path, p.query),
+                (scheme, host, port, path, query),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn origins_compare_with_default_ports() {
+        let a = UrlParts::parse("https://Example.com/a");
+        let b = UrlParts::parse("https://example.com:443/b");
+        let c = UrlParts::parse("http://example.com/");
+        assert!(a.same_origin(&b));
+        assert!(!a.same_origin(&c));
+        assert_eq!(b.origin(), "https://example.com");
+        assert_eq!(
+            UrlParts::parse("http://localhost:8401/x").origin(),
+            "http://localhost:8401"
+        );
+    }
+
+    #[test]
+    fn query_pairs_are_split() {
+        let p = UrlParts::parse("https://x/cb?access_token=abc&state=1&flag");
+        let pairs: Vec<_> = p.query_pairs().collect();
+        assert_eq!(
+            pairs,
+            vec![("access_token", "abc"), ("state", "1"), ("flag", "")]
+        );
+    }
+}

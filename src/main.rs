@@ -1,0 +1,3 @@
+//! The `authlens` command-line interface.
+
+fn main() {}
