@@ -94,7 +94,7 @@ mod tests {
             [
                 "edge-block",
                 "invalid-token",
-                "missing-challenge",
+                "clock-skew",
                 "token-in-url",
                 "token-refreshed"
             ]
