@@ -63,10 +63,14 @@
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
 mod credentials;
+mod owned;
 mod parse;
+#[doc(hidden)]
+pub mod reference;
 mod syntax;
 
 pub use credentials::{parse_credentials, CredentialsRef, ParsedCredentials};
+pub use owned::{challenges_to_header_value, Challenge, Param};
 pub use parse::{
     parse_challenge_field, parse_challenges, parse_proxy_challenges, ChallengeRef, ParamRef,
     ParsedChallenges,
