@@ -63,6 +63,7 @@
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
 mod credentials;
+pub mod negotiate;
 mod owned;
 mod parse;
 #[doc(hidden)]
