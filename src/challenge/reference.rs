@@ -244,6 +244,59 @@ pub fn parse(field_value: &str) -> Option<Vec<RefChallenge>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Compares the real parser with this reference on one field value — the body of a
+/// differential fuzz target (`differential(s).unwrap()` on every input).
+///
+/// The two must agree both ways: when the reference accepts, the parser reports no error and
+/// yields the same challenges; when the parser reports no error and none of its deliberate
+/// leniencies (`tab-after-scheme`, `obs-fold`), the reference accepts. `Err` describes the
+/// disagreement.
+pub fn differential(field_value: &str) -> Result<(), String> {
+    let parsed = super::parse::parse_challenge_field(field_value);
+    let errors: Vec<&str> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| d.code)
+        .collect();
+    match parse(field_value) {
+        Some(reference) => {
+            if !errors.is_empty() {
+                return Err(format!(
+                    "{field_value:?}: grammatical, but the parser reports {errors:?}"
+                ));
+            }
+            let got: Vec<RefChallenge> = parsed
+                .challenges
+                .iter()
+                .map(|c| RefChallenge {
+                    scheme: c.scheme.to_string(),
+                    token68: c.token68.map(str::to_string),
+                    params: c
+                        .params
+                        .iter()
+                        .map(|p| (p.name.to_string(), p.value.to_string(), p.quoted))
+                        .collect(),
+                })
+                .collect();
+            if got != reference {
+                return Err(format!(
+                    "{field_value:?}: parser {got:?} but reference {reference:?}"
+                ));
+            }
+        }
+        None => {
+            let lax = ["tab-after-scheme", "obs-fold"];
+            if errors.is_empty() && !parsed.diagnostics.iter().any(|d| lax.contains(&d.code)) {
+                return Err(format!(
+                    "{field_value:?}: not grammatical, but the parser reports no error"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +326,19 @@ mod tests {
         ];
         for input in rejected {
             assert!(parse(input).is_none(), "{input}");
+        }
+    }
+
+    #[test]
+    fn differential_agrees_on_both_kinds() {
+        for input in [
+            r#"Basic realm="x""#,
+            r#"Basic, realm="x""#,
+            "",
+            "Basic\trealm=x",
+            "a b c",
+        ] {
+            assert_eq!(differential(input), Ok(()), "{input}");
         }
     }
 }
