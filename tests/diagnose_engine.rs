@@ -807,3 +807,127 @@ fn fixes_render_for_every_finding_of_a_report() {
     assert!(curl.contains("Bearer <fresh access token>"), "{curl}");
     assert!(!curl.contains(TOKEN_A));
 }
+
+#[test]
+fn cookie_not_sent_names_the_attribute() {
+    let login = |set: &str| {
+        req("POST", "https://app.example.com/login")
+            .at(0)
+            .rtype("document")
+            .rh("Set-Cookie", set)
+            .redirect(303, "/")
+            .x()
+    };
+    let failing = |url: &str, extra: &[(&str, &str)]| {
+        let mut b = get(url)
+            .at(10)
+            .status(401)
+            .body("application/json", r#"{"message":"not logged in"}"#);
+        for (n, v) in extra {
+            b = b.h(n, v);
+        }
+        b.x()
+    };
+    // (Set-Cookie, failing request, expected attribute, a word of the detail)
+    let cases: Vec<(&str, Exchange, &str, &str)> = vec![
+        (
+            "session=abc123; Path=/; HttpOnly; SameSite=Lax",
+            get("https://app.example.com/logout")
+                .at(5)
+                .rh("Set-Cookie", "session=; Path=/; Max-Age=0")
+                .x(),
+            "Max-Age=0",
+            "logout",
+        ),
+        (
+            "session=abc123; Path=/; HttpOnly; SameSite=None",
+            failing(
+                "https://api.example.com/v1/me",
+                &[("Origin", "https://app.example.com")],
+            ),
+            "SameSite=None without Secure",
+            "samesite=none without secure",
+        ),
+        (
+            "session=abc123; Path=/app; Secure; HttpOnly",
+            failing("https://app.example.com/api/me", &[]),
+            "Path=/app",
+            "path",
+        ),
+        (
+            "session=abc123; Path=/; Secure; HttpOnly; SameSite=Lax",
+            failing("http://app.example.com/api/me", &[]),
+            "Secure",
+            "plain http",
+        ),
+        (
+            "session=abc123; Domain=app.example.com; Path=/; Secure; HttpOnly; SameSite=None",
+            failing(
+                "https://api.example.com/v1/me",
+                &[
+                    ("Origin", "https://app.example.com"),
+                    ("Sec-Fetch-Site", "same-site"),
+                ],
+            ),
+            "Domain=app.example.com",
+            "domain",
+        ),
+        (
+            "session=abc123; Domain=example.com; Path=/; Secure; HttpOnly; SameSite=Lax",
+            failing(
+                "https://api.example.com/v1/me",
+                &[
+                    ("Origin", "https://app.example.com"),
+                    ("Sec-Fetch-Site", "same-site"),
+                ],
+            ),
+            "credentials mode",
+            "credentials: \"include\"",
+        ),
+    ];
+    for (set, second, attr, word) in cases {
+        let mut list = vec![login(set), second];
+        if list[1].response.status != 401 {
+            list.push(failing("https://app.example.com/api/me", &[]));
+        }
+        let reports = run(list);
+        let last = reports.last().unwrap();
+        assert_eq!(
+            last.top().map(|f| f.id),
+            Some("cookie-not-sent"),
+            "{set}: {:?}",
+            ids(last)
+        );
+        let f = last.top().unwrap();
+        let a = f.evidence.iter().find(|e| e.label == "attribute").unwrap();
+        assert_eq!(a.value, attr, "{set}");
+        assert!(
+            f.detail.to_lowercase().contains(&word.to_lowercase()),
+            "{set}: {}",
+            f.detail
+        );
+        assert!(
+            !serde_json::to_string(f).unwrap().contains("abc123"),
+            "cookie value leaked"
+        );
+        assert!(
+            f.entries.len() >= 2 && f.entries[1] < last.index,
+            "links the entry that set it"
+        );
+    }
+    // The cookie was sent: no finding, and the request is not "missing credentials".
+    let reports = run(vec![
+        login("session=abc123; Path=/; Secure; HttpOnly"),
+        failing(
+            "https://app.example.com/api/me",
+            &[("Cookie", "session=abc123")],
+        ),
+    ]);
+    assert!(!reports[1].has("cookie-not-sent") && !reports[1].has("missing-credentials"));
+    // Only analytics cookies sent: missing credentials.
+    let r = one(failing(
+        "https://app.example.com/api/me",
+        &[("Cookie", "_ga=GA1.2.3; theme=dark")],
+    ));
+    assert_eq!(r.top().unwrap().id, "missing-credentials");
+}

@@ -6,6 +6,7 @@ use crate::secret;
 
 use super::catalogue::{self, Kind};
 use super::facts::{Facts, API_KEY_HEADERS, URL_CREDENTIALS};
+use super::jar::Jar;
 use super::state::{Origins, Record, Window};
 use super::summary::Summary;
 use super::{flow, rank, rules, Config, ExchangeReport, Revision, Update};
@@ -16,6 +17,8 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// Recent exchanges (the pushed one not yet included).
     pub window: &'a Window,
+    /// Cookies set earlier in the log.
+    pub jar: &'a Jar,
 }
 
 /// Incremental, bounded analysis of a stream of exchanges. See [`super`].
@@ -24,6 +27,7 @@ pub struct Analyzer {
     config: Config,
     window: Window,
     origins: Origins,
+    jar: Jar,
     summary: Summary,
     seq: u64,
 }
@@ -80,6 +84,7 @@ impl Analyzer {
         Self {
             window: Window::new(config.window),
             origins: Origins::new(config.max_origins),
+            jar: Jar::new(config.max_cookies),
             config,
             summary: Summary::default(),
             seq: 0,
@@ -105,6 +110,7 @@ impl Analyzer {
             let cx = Ctx {
                 config: &self.config,
                 window: &self.window,
+                jar: &self.jar,
             };
             rules::run(&f, &cx, &mut findings);
         }
@@ -135,6 +141,7 @@ impl Analyzer {
             self.revise(rev);
         }
         self.window.push(record);
+        self.jar.observe(&f);
 
         Update {
             report: ExchangeReport {
@@ -197,15 +204,15 @@ impl Analyzer {
         self.summary.line()
     }
 
-    /// How many items the analyzer retains (window records + origin histories); never
-    /// more than [`Analyzer::retained_bound`].
+    /// How many items the analyzer retains (window records + origin histories + remembered
+    /// cookies); never more than [`Analyzer::retained_bound`].
     pub fn retained(&self) -> usize {
-        self.window.len() + self.origins.len()
+        self.window.len() + self.origins.len() + self.jar.len()
     }
 
     /// The most [`Analyzer::retained`] can be, from the [`Config`].
     pub fn retained_bound(&self) -> usize {
-        self.window.capacity() + self.config.max_origins.max(1)
+        self.window.capacity() + self.config.max_origins.max(1) + self.config.max_cookies.max(1)
     }
 }
 

@@ -64,6 +64,65 @@ pub const API_KEY_HEADERS: &[&str] = &[
     "x-amz-security-token",
 ];
 
+/// Name fragments of session and auth cookies across common frameworks.
+const SESSION_HINTS: &[&str] = &[
+    "session",
+    "sess",
+    "sid",
+    "auth",
+    "token",
+    "jwt",
+    "login",
+    "identity",
+    "remember",
+    "connect.sid",
+    "jsessionid",
+    "phpsessid",
+    "asp.net_sessionid",
+    ".aspnetcore.",
+    "laravel",
+    "access",
+    "refresh",
+    "sso",
+    "saml",
+    "oidc",
+    "user",
+    "__host-",
+    "__secure-",
+];
+
+/// Analytics, consent and preference cookies that contain a session-like fragment.
+const NOT_SESSION: &[&str] = &[
+    "_ga",
+    "_gid",
+    "_gcl",
+    "_fbp",
+    "_hj",
+    "ajs_",
+    "amplitude",
+    "mp_",
+    "intercom",
+    "optimizely",
+    "__stripe",
+    "csrf",
+    "xsrf",
+    "consent",
+    "theme",
+    "lang",
+    "locale",
+    "_pk_",
+    "__utm",
+];
+
+/// Whether a cookie name looks like it carries a session or auth state.
+pub fn is_session_cookie_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    SESSION_HINTS.iter().any(|h| n.contains(h))
+        && !NOT_SESSION
+            .iter()
+            .any(|x| n.starts_with(x) || n.contains(x))
+}
+
 /// Response headers that name the backend node.
 const IDENTITY_HEADERS: &[&str] = &[
     "x-served-by",
@@ -301,13 +360,23 @@ impl<'a> Facts<'a> {
     }
 
     /// Whether the request carried any credential: `Authorization`, an API-key header, a
-    /// `Cookie` header, or a token in the URL.
+    /// plausible session cookie, or a token in the URL.
     pub fn carries_any_credential(&self) -> bool {
         self.authorization.is_some()
             || self.req("proxy-authorization").is_some()
-            || self.req("cookie").is_some_and(|c| !c.trim().is_empty())
+            || self.session_cookie().is_some()
             || API_KEY_HEADERS.iter().any(|h| self.req(h).is_some())
             || self.url_credential().is_some()
+    }
+
+    /// The name of the first cookie sent that looks like a session or auth cookie.
+    pub fn session_cookie(&self) -> Option<String> {
+        let header = self.req("cookie")?;
+        crate::cookie::parse_cookie_header(header)
+            .pairs
+            .into_iter()
+            .find(|p| is_session_cookie_name(&p.name))
+            .map(|p| p.name)
     }
 
     /// The first credential-carrying query parameter `(name, value)`.
@@ -506,6 +575,35 @@ mod tests {
         ];
         for (loc, want) in cases {
             assert_eq!(resolve(&base, loc), want, "{loc}");
+        }
+    }
+
+    #[test]
+    fn session_cookie_names() {
+        for yes in [
+            "session",
+            "connect.sid",
+            "JSESSIONID",
+            "PHPSESSID",
+            "__Host-sid",
+            ".AspNetCore.Cookies",
+            "sb-access-token",
+            "auth_token",
+            "laravel_session",
+        ] {
+            assert!(is_session_cookie_name(yes), "{yes}");
+        }
+        for no in [
+            "_ga",
+            "_gid",
+            "theme",
+            "intercom-session-abc",
+            "csrftoken",
+            "XSRF-TOKEN",
+            "cookie_consent",
+            "lang",
+        ] {
+            assert!(!is_session_cookie_name(no), "{no}");
         }
     }
 

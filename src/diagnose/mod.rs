@@ -20,6 +20,7 @@ mod catalogue;
 mod engine;
 mod facts;
 mod flow;
+mod jar;
 mod rank;
 mod rules;
 mod state;

@@ -9,6 +9,7 @@ mod authorization_stripped_on_redirect;
 mod basic_over_http;
 mod cached_401;
 mod clock_skew;
+mod cookie_not_sent;
 mod cors_preflight_unauthorized;
 mod digest_stale_nonce;
 mod dpop_nonce_required;
@@ -40,6 +41,7 @@ pub fn run(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     cors_preflight_unauthorized::check(f, out);
     cached_401::check(f, out);
     authorization_stripped_on_redirect::check(f, cx, out);
+    cookie_not_sent::check(f, cx, out);
     missing_credentials::check(f, out);
     malformed_authorization::check(f, out);
     token_expired::check(f, out);
