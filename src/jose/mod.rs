@@ -201,11 +201,15 @@ impl Decoded {
 /// example `mF_9.B5f-4.1JqM`, SendGrid's `SG.x.y`, Discord bot tokens).
 pub fn looks_like_jose(token: &str) -> bool {
     let token = token.trim();
-    if token.len() > MAX_TOKEN_BYTES {
-        return false;
-    }
     let dots = token.bytes().filter(|&b| b == b'.').count();
-    if dots != 2 && dots != 4 {
+    (dots == 2 || dots == 4) && starts_like_jose(token)
+}
+
+/// Whether the first segment decodes to something starting with `{` (a JOSE header), whatever
+/// the segment count: a JWT that lost its signature or gained a segment still starts like one.
+pub fn starts_like_jose(token: &str) -> bool {
+    let token = token.trim();
+    if token.len() > MAX_TOKEN_BYTES {
         return false;
     }
     let first = token.split('.').next().unwrap_or("");
