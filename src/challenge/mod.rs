@@ -63,12 +63,26 @@
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
 mod credentials;
+mod explain;
+pub mod negotiate;
+mod owned;
 mod parse;
+#[doc(hidden)]
+pub mod reference;
 mod syntax;
+mod vendor;
 
 pub use credentials::{parse_credentials, CredentialsRef, ParsedCredentials};
+pub use explain::{
+    bearer_error_expected_status, bearer_error_meaning, dpop_error_expected_status, explain,
+    explain_all, ExplainContext, Explanation, ParamMeaning, SchemeKind, Token68Meaning,
+};
+pub use owned::{challenges_to_header_value, Challenge, Param};
 pub use parse::{
     parse_challenge_field, parse_challenges, parse_proxy_challenges, ChallengeRef, ParamRef,
     ParsedChallenges,
 };
 pub use syntax::{is_tchar, is_token, is_token68, is_token68_char, push_quoted};
+pub use vendor::{
+    entra_hint, is_registry_challenge, registry_token_request, EntraHint, TokenRequest,
+};

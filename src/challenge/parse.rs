@@ -129,6 +129,43 @@ impl<'i> ParsedChallenges<'i> {
     }
 }
 
+/// Indexes of parameters whose name (ASCII case-insensitive) already appeared earlier.
+///
+/// Pairwise for the usual handful of params (no allocation beyond the result), sorted for
+/// long hostile lists so the work stays `n log n`.
+fn duplicate_params(params: &[ParamRef<'_>]) -> Vec<usize> {
+    let mut dups = Vec::new();
+    if params.len() <= 16 {
+        for (i, p) in params.iter().enumerate() {
+            if params.iter().take(i).any(|q| q.is(p.name)) {
+                dups.push(i);
+            }
+        }
+        return dups;
+    }
+    let folded = |p: &ParamRef<'_>| {
+        p.name
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    let mut order: Vec<(Vec<u8>, usize)> = params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (folded(p), i))
+        .collect();
+    order.sort_unstable();
+    for pair in order.windows(2) {
+        if let [(a, _), (b, later)] = pair {
+            if a == b {
+                dups.push(*later);
+            }
+        }
+    }
+    dups.sort_unstable();
+    dups
+}
+
 /// Parses one or more `WWW-Authenticate` field values (in order) into challenges.
 ///
 /// Never fails: see [`ParsedChallenges`] for offsets and [`super`] for the diagnostic codes
@@ -293,12 +330,16 @@ impl<'i> Machine<'i> {
             return;
         }
         let after_name = c.pos();
+        let first_is_tab = c.peek() == Some(b'\t');
         let (ws, tab) = c.skip_ows(&mut self.diags);
         match c.peek() {
             Some(b'=') => self.param(c, name, start),
             None | Some(b',') => {
                 // `Basic , realm="a"` is `scheme 1*SP #auth-param` with an empty first
                 // element, so params may follow; `Basic, realm="a"` ends the challenge.
+                if first_is_tab {
+                    self.tab_after_scheme(c.offset_of(after_name));
+                }
                 self.start_item(name, c.offset_of(start), field);
                 self.accept = if ws {
                     Accept::Params
@@ -308,11 +349,7 @@ impl<'i> Machine<'i> {
             }
             Some(_) if ws => {
                 if tab {
-                    self.diags.push(Diagnostic::warning(
-                        "tab-after-scheme",
-                        c.offset_of(after_name),
-                        "a tab separates the scheme from what follows; the grammar requires a space",
-                    ));
+                    self.tab_after_scheme(c.offset_of(after_name));
                 }
                 self.start_item(name, c.offset_of(start), field);
                 self.accept = Accept::Params;
@@ -322,6 +359,14 @@ impl<'i> Machine<'i> {
                 self.unexpected(c, "a token character");
             }
         }
+    }
+
+    fn tab_after_scheme(&mut self, offset: usize) {
+        self.diags.push(Diagnostic::warning(
+            "tab-after-scheme",
+            offset,
+            "a tab separates the scheme from what follows; the grammar requires spaces only",
+        ));
     }
 
     /// Reports the byte under the cursor as out of place and skips to the next comma.
@@ -525,27 +570,15 @@ impl<'i> Machine<'i> {
         let Some(item) = self.items.last() else {
             return;
         };
-        if item.params.len() > 1 {
-            let mut order: Vec<usize> = (0..item.params.len()).collect();
-            let key = |i: &usize| item.params.get(*i).map(|p| p.name.to_ascii_lowercase());
-            order.sort_by_cached_key(key);
-            let mut firsts: Vec<(usize, usize)> = Vec::new();
-            for pair in order.windows(2) {
-                if let (Some(&a), Some(&b)) = (pair.first(), pair.get(1)) {
-                    if let (Some(pa), Some(pb)) = (item.params.get(a), item.params.get(b)) {
-                        if pa.name.eq_ignore_ascii_case(pb.name) {
-                            firsts.push((b, pb.offset));
-                        }
-                    }
-                }
-            }
-            firsts.sort_unstable();
-            for (i, offset) in firsts {
-                let name = item.params.get(i).map_or("", |p| p.name);
+        for i in duplicate_params(&item.params) {
+            if let Some(p) = item.params.get(i) {
                 self.diags.push(Diagnostic::warning(
                     "duplicate-parameter",
-                    offset,
-                    format!("parameter {name:?} appears more than once; rfc 9110 §11.2 forbids it and clients pick different copies"),
+                    p.offset,
+                    format!(
+                        "parameter {:?} appears more than once; rfc 9110 §11.2 forbids it and clients pick different copies",
+                        p.name
+                    ),
                 ));
             }
         }
