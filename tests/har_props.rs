@@ -8,7 +8,9 @@
     clippy::indexing_slicing
 )]
 
-use authlens::har::{entry_from_json, parse_har, HarReader};
+use authlens::exchange::{Body, Exchange, Header, Headers, Request, Response};
+use authlens::har::{entry_from_json, parse_har, write_exchanges, HarReader, Software};
+use authlens::time::Timestamp;
 use proptest::prelude::*;
 
 fn chrome() -> Vec<u8> {
@@ -43,6 +45,112 @@ fn jsonish() -> impl Strategy<Value = String> {
         0..60,
     )
     .prop_map(|parts| parts.concat())
+}
+
+fn non_empty() -> impl Strategy<Value = String> {
+    any::<String>().prop_filter("non-empty", |s| !s.is_empty())
+}
+
+fn headers() -> impl Strategy<Value = Headers> {
+    proptest::collection::vec(
+        (
+            // Names are non-empty and not pseudo-headers (those live in EntryMeta).
+            non_empty().prop_filter("not pseudo", |n| !n.starts_with(':')),
+            any::<String>(),
+        ),
+        0..5,
+    )
+    .prop_map(|pairs| {
+        Headers(
+            pairs
+                .into_iter()
+                .map(|(name, value)| Header { name, value })
+                .collect(),
+        )
+    })
+}
+
+fn body() -> impl Strategy<Value = Option<Body>> {
+    proptest::option::of(
+        (
+            any::<String>(),
+            any::<String>(),
+            proptest::option::of(any::<String>()),
+        )
+            .prop_map(|(mime_type, text, encoding)| Body {
+                mime_type,
+                text,
+                encoding,
+            }),
+    )
+}
+
+fn exchange() -> impl Strategy<Value = Exchange> {
+    (
+        (
+            0i64..4_000_000_000_000,
+            0u32..10_000_000,
+            "[A-Z]{1,7}",
+            any::<String>(),
+            any::<String>(),
+            headers(),
+            body(),
+        ),
+        (
+            0u16..1000,
+            any::<String>(),
+            any::<String>(),
+            headers(),
+            body(),
+            proptest::option::of(non_empty()),
+        ),
+        (
+            proptest::option::of(non_empty()),
+            proptest::option::of(non_empty()),
+            proptest::option::of(non_empty()),
+            proptest::option::of(non_empty()),
+        ),
+    )
+        .prop_map(|(req, res, extras)| Exchange {
+            index: 0,
+            started_at: Some(Timestamp(req.0)),
+            time_ms: Some(f64::from(req.1) / 100.0),
+            request: Request {
+                method: req.2,
+                url: req.3,
+                http_version: req.4,
+                headers: req.5,
+                body: req.6,
+            },
+            response: Response {
+                status: res.0,
+                status_text: res.1,
+                http_version: res.2,
+                headers: res.3,
+                body: res.4,
+                redirect_url: res.5,
+            },
+            resource_type: extras.0,
+            from_cache: extras.1,
+            server_ip: extras.2,
+            initiator: extras.3,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn arbitrary_exchanges_round_trip(mut exchanges in proptest::collection::vec(exchange(), 0..5)) {
+        for (i, x) in exchanges.iter_mut().enumerate() {
+            x.index = i;
+        }
+        let creator = Software { name: "authlens".into(), version: "0".into(), comment: None };
+        let text = write_exchanges(&exchanges, &creator);
+        let doc = parse_har(text.as_bytes()).unwrap();
+        prop_assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+        prop_assert_eq!(doc.exchanges, exchanges);
+    }
 }
 
 proptest! {

@@ -124,7 +124,7 @@ fn chrome_export() {
     assert_eq!(body.mime_type, "application/x-www-form-urlencoded");
     assert!(body.text.starts_with("grant_type=refresh_token&"));
     assert_eq!(token.response.headers.get_all("set-cookie").count(), 2);
-    assert_eq!(doc.meta[3].request_headers_size, Some(212.0));
+    assert_eq!(doc.meta[3].request_headers_size, Some(182.0));
 
     // Base64 content stays encoded.
     let image = doc.exchanges[4].response.body.as_ref().unwrap();
@@ -152,7 +152,7 @@ fn firefox_export() {
     assert_eq!(first.response.status_text, "Unauthorized");
     assert_eq!(doc.meta[0].security_state.as_deref(), Some("insecure"));
     assert_eq!(doc.meta[0].connection.as_deref(), Some("8401"));
-    assert_eq!(doc.meta[0].request_headers_size, Some(316.0));
+    assert_eq!(doc.meta[0].request_headers_size, Some(256.0));
     assert_eq!(
         doc.exchanges[1].request.headers.get("authorization"),
         Some("Basic YWRtaW46")

@@ -32,12 +32,19 @@
 //! `content.text` for responses); base64 bodies stay encoded, with `encoding: "base64"`.
 //!
 //! # Writing
-//! (in progress)
+//! [`write_har`] / [`write_exchanges`] regenerate HAR 1.2 from exchanges, never copying raw
+//! input, so a redacted document exports without the secrets.
+//!
+//! # Sanitized exports
+//! [`sanitization`] tells whether a file looks like Chrome's "Export HAR (sanitized)",
+//! which silently drops `Authorization`, `Cookie` and `Set-Cookie`.
 
 mod entry;
 mod model;
 mod reader;
+mod sanitize;
 mod scan;
+mod write;
 
 use serde::Serialize;
 
@@ -46,6 +53,8 @@ use crate::exchange::{Exchange, Header};
 use crate::time::Timestamp;
 
 pub use reader::{Batch, HarReader};
+pub use sanitize::{sanitization, Sanitization, SanitizationSignal};
+pub use write::{write_exchanges, write_har};
 
 /// A HAR `creator` or `browser`: the tool that wrote the file, or the browser it watched.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
