@@ -104,7 +104,7 @@ impl Analyzer {
     /// Analyses the next exchange without taking it (nothing of it is kept but hashes).
     pub fn push_ref(&mut self, ex: &Exchange) -> Update {
         self.seq = self.seq.wrapping_add(1);
-        let f = Facts::new(ex);
+        let f = Facts::new(ex, self.config.leeway_secs);
         let mut findings: Vec<Finding> = Vec::new();
         {
             let cx = Ctx {

@@ -8,7 +8,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use crate::challenge::{self, ParsedChallenges, ParsedCredentials};
+use crate::credentials::{self, DecodedCredential};
 use crate::exchange::{Exchange, UrlParts};
+use crate::finding::Finding;
 use crate::fixes::{self, Detected};
 use crate::time::Timestamp;
 
@@ -175,6 +177,10 @@ pub struct Facts<'a> {
     pub detected: Detected,
     /// Token-endpoint classification.
     pub token_request: Option<TokenRequest>,
+    /// Credentials decoded by [`crate::credentials`] with their location (`request header
+    /// Authorization`, `cookie session`, …): every credential for failures, only
+    /// `Authorization` otherwise (enough for the risk rules).
+    pub decoded: Vec<(String, DecodedCredential)>,
 }
 
 fn header<'a>(ex: &'a Exchange, name: &str) -> Option<&'a str> {
@@ -262,9 +268,45 @@ fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Opti
     })
 }
 
+/// Verdicts that depend on "now": meaningless without a reference instant.
+const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
+
+fn decode(
+    ex: &Exchange,
+    at: Option<Timestamp>,
+    leeway_secs: i64,
+    everything: bool,
+) -> Vec<(String, DecodedCredential)> {
+    let ctx = credentials::Context::new(at.unwrap_or(Timestamp(0))).with_leeway(leeway_secs);
+    let mut out: Vec<(String, DecodedCredential)> = if everything {
+        credentials::from_request(&ex.request, &ctx)
+            .into_iter()
+            .map(|c| (c.location, c.credential))
+            .collect()
+    } else {
+        ex.request
+            .headers
+            .get("authorization")
+            .map(|v| {
+                (
+                    "request header Authorization".to_string(),
+                    credentials::decode_authorization(v, &ctx.with_request(&ex.request)),
+                )
+            })
+            .into_iter()
+            .collect()
+    };
+    if at.is_none() {
+        for (_, c) in &mut out {
+            c.findings.retain(|f| !TIME_VERDICTS.contains(&f.id));
+        }
+    }
+    out
+}
+
 impl<'a> Facts<'a> {
-    /// Decodes what the rules need from `ex`.
-    pub fn new(ex: &'a Exchange) -> Self {
+    /// Decodes what the rules need from `ex`, judging token times with `leeway_secs`.
+    pub fn new(ex: &'a Exchange, leeway_secs: i64) -> Self {
         let url = ex.url();
         let status = ex.response.status;
         let failure = ex.is_auth_failure();
@@ -292,13 +334,19 @@ impl<'a> Facts<'a> {
             Detected::default()
         };
         let token_request = classify_token_request(ex, error_body.as_ref());
+        let at = ex.started_at.or(date);
+        let decoded = if failure || authorization.is_some() {
+            decode(ex, at, leeway_secs, failure)
+        } else {
+            Vec::new()
+        };
         Self {
             ex,
             origin: url.origin(),
             url,
             status,
             failure,
-            at: ex.started_at.or(date),
+            at,
             date,
             preflight: is_preflight(ex),
             authorization,
@@ -308,7 +356,29 @@ impl<'a> Facts<'a> {
             error_body,
             detected,
             token_request,
+            decoded,
         }
+    }
+
+    /// Decoder verdicts with `id`, with the credential's location.
+    pub fn verdicts<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Iterator<Item = (&'s str, &'s Finding)> + 's {
+        self.decoded.iter().flat_map(move |(loc, c)| {
+            c.findings
+                .iter()
+                .filter(move |f| f.id == id)
+                .map(move |f| (loc.as_str(), f))
+        })
+    }
+
+    /// The decoded `Authorization` credential.
+    pub fn authorization_decoded(&self) -> Option<&DecodedCredential> {
+        self.decoded
+            .iter()
+            .find(|(loc, c)| !c.proxy && loc.eq_ignore_ascii_case("request header authorization"))
+            .map(|(_, c)| c)
     }
 
     /// The scheme sent in `Authorization`, as written (empty for a bare token).
@@ -541,7 +611,7 @@ mod tests {
             ),
         ];
         for (ex, want) in cases {
-            let f = Facts::new(&ex);
+            let f = Facts::new(&ex, 60);
             assert_eq!(
                 f.token_request.as_ref().map(|t| (t.refresh, t.failed)),
                 want,
@@ -555,7 +625,7 @@ mod tests {
             "grant_type=refresh_token&refresh_token=r1",
             400,
         );
-        let t = Facts::new(&ex).token_request.unwrap();
+        let t = Facts::new(&ex, 60).token_request.unwrap();
         assert_eq!(t.error.as_deref(), Some("invalid_grant"));
         assert_eq!(t.refresh_token, Some(hash("r1")));
     }

@@ -284,7 +284,7 @@ mod tests {
     #[test]
     fn window_drops_oldest() {
         let ex = crate::exchange::Exchange::default();
-        let f = Facts::new(&ex);
+        let f = Facts::new(&ex, 60);
         let mut w = Window::new(2);
         for i in 0..5 {
             let mut r = Record::new(&f);
