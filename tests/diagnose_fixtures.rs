@@ -5,7 +5,7 @@
 //! warning and no error. Fixtures are written by `tests/fixtures/gen_diagnose_fixtures.py`.
 
 // Test helpers outside #[test] functions: a panic here is a failing test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
