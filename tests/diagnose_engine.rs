@@ -2,7 +2,12 @@
 //! suppression, flow rules with revisions, the summary line and the memory bound.
 
 // Test helpers outside #[test] functions: a panic here is a failing test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use authlens::diagnose::{analyze_exchanges, Analyzer, Config, ExchangeReport, CATALOGUE};
 use authlens::exchange::{Body, Exchange, Headers, Request, Response};

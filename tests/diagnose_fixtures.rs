@@ -5,7 +5,12 @@
 //! warning and no error. Fixtures are written by `tests/fixtures/gen_diagnose_fixtures.py`.
 
 // Test helpers outside #[test] functions: a panic here is a failing test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -288,8 +288,10 @@ fn huge_capture_keeps_memory_flat() {
     };
     let mut an = Analyzer::new(config);
     for i in 0..20_000usize {
-        let mut ex = Exchange::default();
-        ex.index = i;
+        let mut ex = Exchange {
+            index: i,
+            ..Exchange::default()
+        };
         ex.request.method = "GET".into();
         ex.request.url = format!("https://h{}.example.com/v1/x", i % 500);
         ex.response.status = if i % 7 == 0 { 401 } else { 200 };
