@@ -210,7 +210,11 @@ fn answer(mut rq: tiny_http::Request, port: u16, www_dir: &std::path::Path, rr: 
         },
         &env,
     );
-    let mut response = tiny_http::Response::from_data(out.body).with_status_code(out.status);
+    // The body is in memory, so always send Content-Length: DevTools then shows real sizes,
+    // where tiny_http would otherwise switch to chunked above 32 KiB.
+    let mut response = tiny_http::Response::from_data(out.body)
+        .with_status_code(out.status)
+        .with_chunked_threshold(usize::MAX);
     for h in out.headers.iter() {
         // tiny_http writes names and values verbatim; refuse anything that could split a
         // line. Every value comes from the table or is validated, so this never fires.

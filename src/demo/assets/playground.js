@@ -90,12 +90,22 @@
     return "fail";
   }
 
+  // "/path" for this origin, "host/path" for the other one.
+  function shortUrl(u) {
+    const where = new URL(u);
+    return `${where.host === location.host ? "" : where.host}${where.pathname}`;
+  }
+
+  function statusLabel(res) {
+    if (res.status === 0) return "failed (network/CORS)";
+    const label = `${res.status} ${REASONS[res.status] || ""}`.trim();
+    return res.redirected ? `${label} after a redirect` : label;
+  }
+
   function describe(res) {
-    const where = new URL(res.url);
-    const label = res.status === 0 ? "failed" : `${res.status} ${REASONS[res.status] || ""}`.trim();
-    let line = `${res.method} ${where.host === location.host ? "" : where.host}${where.pathname} → ${label}`;
-    if (res.redirected) line += ` (followed a redirect to ${new URL(res.finalUrl).pathname})`;
-    if (res.error) line += ` · ${res.error} (see DevTools: CORS or net:: error)`;
+    let line = `${res.method} ${shortUrl(res.url)} → ${statusLabel(res)}`;
+    if (res.redirected) line += ` (fetch followed it to ${shortUrl(res.finalUrl)})`;
+    if (res.error) line += ` · ${res.error} (DevTools shows the CORS or net:: error)`;
     return line;
   }
 
@@ -136,9 +146,9 @@
     } catch (e) {
       lines.push(`error: ${e}`);
     }
-    key = key || { status: 0, challenge: null };
-    status.textContent = key.status === 0 ? "failed (network/CORS)" : `${key.status} ${REASONS[key.status] || ""}`.trim();
-    status.dataset.kind = kindOf(key.status);
+    key = key || { status: 0, redirected: false, challenge: null };
+    status.textContent = statusLabel(key);
+    status.dataset.kind = key.redirected ? "redirect" : kindOf(key.status);
     card.dataset.status = String(key.status);
     if (key.challenge) lines.push(`WWW-Authenticate: ${key.challenge}`);
     result.textContent = lines.join("\n");
