@@ -23,7 +23,7 @@ pub enum Refusal {
     TooLarge,
 }
 
-/// Percent-decodes `s` (RFC 3986 §2.1). Malformed escapes stay literal, as browsers do.
+/// Percent-decodes `s` ([RFC 3986 §2.1](https://www.rfc-editor.org/rfc/rfc3986#section-2.1)). Malformed escapes stay literal, as browsers do.
 pub fn percent_decode(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

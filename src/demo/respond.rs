@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// `(path, query)` of a request target in origin-form or absolute-form (RFC 9112 §3.2).
+/// `(path, query)` of a request target in origin-form or absolute-form ([RFC 9112 §3.2](https://www.rfc-editor.org/rfc/rfc9112#section-3.2)).
 fn split_target(target: &str) -> (&str, &str) {
     if target.starts_with('/') {
         let no_frag = target.split('#').next().unwrap_or("");
@@ -398,7 +398,7 @@ fn recipe(r: &Recipe, req: &Incoming<'_>, ctx: &Ctx<'_>, env: &Env<'_>) -> Outgo
     }
 }
 
-/// RFC 6749 §6 refresh request; errors per §5.2.
+/// [RFC 6749 §6](https://www.rfc-editor.org/rfc/rfc6749#section-6) refresh request; errors per [§5.2](https://www.rfc-editor.org/rfc/rfc6749#section-5.2).
 fn refresh(profile: TokenProfile, req: &Incoming<'_>, ctx: &Ctx<'_>, env: &Env<'_>) -> Outgoing {
     let params = form_pairs(&String::from_utf8_lossy(req.body));
     let get = |k: &str| {
@@ -426,8 +426,8 @@ fn refresh(profile: TokenProfile, req: &Incoming<'_>, ctx: &Ctx<'_>, env: &Env<'
     out
 }
 
-/// The token the request presents: `Authorization: Bearer|DPoP <token>` (RFC 6750 §2.1,
-/// RFC 9449 §7.1) or `?access_token=` (RFC 6750 §2.3).
+/// The token the request presents: `Authorization: Bearer|DPoP <token>` ([RFC 6750 §2.1](https://www.rfc-editor.org/rfc/rfc6750#section-2.1),
+/// [RFC 9449 §7.1](https://www.rfc-editor.org/rfc/rfc9449#section-7.1)) or `?access_token=` ([RFC 6750 §2.3](https://www.rfc-editor.org/rfc/rfc6750#section-2.3)).
 fn presented_token(req: &Incoming<'_>, ctx: &Ctx<'_>) -> Option<String> {
     let from_header = req.headers.get("authorization").and_then(|v| {
         let (scheme, rest) = v.trim().split_once(' ')?;
@@ -535,7 +535,7 @@ fn var(name: &str, ctx: &Ctx<'_>) -> Option<String> {
     })
 }
 
-/// Percent-encodes everything but RFC 3986 §2.3 unreserved characters.
+/// Percent-encodes everything but [RFC 3986 §2.3](https://www.rfc-editor.org/rfc/rfc3986#section-2.3) unreserved characters.
 fn percent_encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
@@ -558,7 +558,7 @@ fn finish(out: &mut Outgoing, req: &Incoming<'_>, ctx: &Ctx<'_>, env: &Env<'_>) 
         out.headers.push("Server", SERVER_NAME);
     }
     if !out.headers.contains("cache-control") {
-        // RFC 6749 §5.1 wants no-store on token responses; an API that is not about
+        // [RFC 6749 §5.1](https://www.rfc-editor.org/rfc/rfc6749#section-5.1) wants no-store on token responses; an API that is not about
         // caching should not be cacheable either, or every scenario would look like
         // `cached-401`.
         out.headers.push("Cache-Control", "no-store");
@@ -1118,6 +1118,15 @@ mod tests {
             run("GET", "http://127.0.0.1:8401/api/healthy/me", &[], "").status,
             401
         );
+    }
+
+    #[test]
+    fn head_on_a_post_only_route_is_405_not_the_post_recipe() {
+        // HEAD used to match any method, so it ran the token endpoint's recipe.
+        let out = run("HEAD", "/api/refresh-ok/token", &[], "");
+        assert_eq!(out.status, 405);
+        assert_eq!(header(&out, "allow"), Some("POST, OPTIONS"));
+        assert_eq!(run("HEAD", "/api/healthy/me", &[], "").status, 401);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub enum TokenProfile {
     /// `exp` = now + 5 min: valid for the browser, expired for a server whose clock is
     /// 10 minutes ahead.
     ShortLived,
-    /// `alg: "none"` with an empty signature (RFC 7519 §6).
+    /// `alg: "none"` with an empty signature ([RFC 7519 §6](https://www.rfc-editor.org/rfc/rfc7519#section-6)).
     AlgNone,
     /// Valid times, claims holding markup (`<script>`, `"><svg onload=…>`).
     Xss,
@@ -170,9 +170,9 @@ pub enum Recipe {
         /// Reply to the request itself (browsers never send it).
         actual: Reply,
     },
-    /// An OAuth token endpoint (RFC 6749 §6): a form body with
+    /// An OAuth token endpoint ([RFC 6749 §6](https://www.rfc-editor.org/rfc/rfc6749#section-6)): a form body with
     /// `grant_type=refresh_token` and a `refresh_token` gets a fresh token of this
-    /// profile; anything else gets the RFC 6749 §5.2 error.
+    /// profile; anything else gets the [RFC 6749 §5.2](https://www.rfc-editor.org/rfc/rfc6749#section-5.2) error.
     Refresh(TokenProfile),
 }
 
@@ -259,14 +259,19 @@ pub fn scenarios() -> &'static [Scenario] {
     SCENARIOS
 }
 
-/// The step answering `method` on `path`, with its scenario. `OPTIONS` and `HEAD` match
-/// any step on the path (preflights and probes).
+/// The step answering `method` on `path`, with its scenario. `OPTIONS` matches any step
+/// on the path (a preflight is about the path), and `HEAD` matches `GET` ([RFC 9110 §9.3.2](https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2)).
 pub fn find_step(method: &str, path: &str) -> Option<(&'static Scenario, &'static Step)> {
-    let loose = method.eq_ignore_ascii_case("OPTIONS") || method.eq_ignore_ascii_case("HEAD");
+    let any = method.eq_ignore_ascii_case("OPTIONS");
+    let method = if method.eq_ignore_ascii_case("HEAD") {
+        "GET"
+    } else {
+        method
+    };
     SCENARIOS.iter().find_map(|sc| {
         sc.steps
             .iter()
-            .find(|st| st.path == path && (loose || st.method.eq_ignore_ascii_case(method)))
+            .find(|st| st.path == path && (any || st.method.eq_ignore_ascii_case(method)))
             .map(|st| (sc, st))
     })
 }
@@ -311,7 +316,7 @@ const ME_200: Reply = Reply {
     ..Reply::JSON
 };
 
-/// RFC 6750 §3.1: a request without credentials gets a challenge with no error code.
+/// [RFC 6750 §3.1](https://www.rfc-editor.org/rfc/rfc6750#section-3.1): a request without credentials gets a challenge with no error code.
 const NO_TOKEN_401: Reply = Reply {
     status: 401,
     headers: &[("WWW-Authenticate", r#"Bearer realm="playground""#)],
@@ -380,7 +385,7 @@ const COOKIE_ME: Step = Step {
             ..Reply::JSON
         },
         // The cookie-auth challenge of draft-broyer-http-cookie-auth: a 401 needs some
-        // challenge (RFC 9110 §15.5.2), and this is the one cookie sites would send.
+        // challenge ([RFC 9110 §15.5.2](https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2)), and this is the one cookie sites would send.
         rejected: Reply {
             status: 401,
             headers: &[(
@@ -511,7 +516,7 @@ static SCENARIOS: &[Scenario] = &[
         token: None,
         steps: &[Step {
             path: "/api/digest-stale/report",
-            // Request shape and values from the RFC 7616 §3.9.1 example.
+            // Request shape and values from the [RFC 7616 §3.9.1](https://www.rfc-editor.org/rfc/rfc7616#section-3.9.1) example.
             headers: &[(
                 "Authorization",
                 r#"Digest username="Mufasa", realm="http-auth@example.org", uri="/api/digest-stale/report", algorithm=SHA-256, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", qop=auth, response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS""#,
@@ -1042,7 +1047,7 @@ static SCENARIOS: &[Scenario] = &[
                         "WWW-Authenticate",
                         r#"Bearer realm="<img src=x onerror=alert(1)>", error="invalid_token", error_description="<script>window.__authlens_xss=3</script>""#,
                     ),
-                    // Not a valid field name (RFC 9110 §5.1: a token; `"` and `>` are not
+                    // Not a valid field name ([RFC 9110 §5.1](https://www.rfc-editor.org/rfc/rfc9110#section-5.1): a token; `"` and `>` are not
                     // tchars). tiny_http emits it as is; Chromium 156 drops such a field
                     // before DevTools or fetch see it (checked), other clients may not.
                     (r#"x-"><img"#, "<img src=x onerror=window.__authlens_xss=4>"),
@@ -1145,6 +1150,8 @@ mod tests {
         let (_, pre) = find_step("OPTIONS", "/api/cors-preflight-401/data").unwrap();
         assert!(matches!(pre.recipe, Recipe::PreflightDenied { .. }));
         assert!(find_step("GET", "/api/nope").is_none());
+        assert!(find_step("HEAD", "/api/healthy/me").is_some());
+        assert!(find_step("HEAD", "/api/refresh-ok/token").is_none());
     }
 
     #[test]

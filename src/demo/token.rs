@@ -1,6 +1,6 @@
 //! Access tokens, refresh tokens and DPoP proofs the playground hands out.
 //!
-//! The JWTs are real compact JWS (RFC 7515 §7.1) with claims computed from the server
+//! The JWTs are real compact JWS ([RFC 7515 §7.1](https://www.rfc-editor.org/rfc/rfc7515#section-7.1)) with claims computed from the server
 //! clock at request time, but their signatures are random bytes: the playground never
 //! verifies signatures. The only thing it reads back is the time claims of a token (see
 //! [`time_window`]), to decide whether a gated endpoint answers 200 or 401.
@@ -61,9 +61,9 @@ fn compact(header: &Value, claims: &Value, sig_len: usize) -> String {
 pub struct Issued {
     /// The access token (a JWT).
     pub access_token: String,
-    /// `Bearer`, or `DPoP` for a DPoP-bound token (RFC 9449 §5).
+    /// `Bearer`, or `DPoP` for a DPoP-bound token ([RFC 9449 §5](https://www.rfc-editor.org/rfc/rfc9449#section-5)).
     pub token_type: &'static str,
-    /// Seconds until `exp`, never negative (RFC 6749 §5.1 `expires_in`).
+    /// Seconds until `exp`, never negative ([RFC 6749 §5.1](https://www.rfc-editor.org/rfc/rfc6749#section-5.1) `expires_in`).
     pub expires_in: i64,
     /// An opaque refresh token.
     pub refresh_token: String,
@@ -74,7 +74,7 @@ pub struct Issued {
 }
 
 impl Issued {
-    /// The RFC 6749 §5.1 token response body.
+    /// The [RFC 6749 §5.1](https://www.rfc-editor.org/rfc/rfc6749#section-5.1) token response body.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("access_token".into(), self.access_token.clone().into());
@@ -149,12 +149,12 @@ pub fn mint(profile: TokenProfile, now: Timestamp, audience: &str, htu: &str, ht
                 "y": b64url(&random_bytes(32)),
             });
             if let Some(m) = claims.as_object_mut() {
-                // RFC 9449 §6.1: the token is bound to the key's thumbprint. This one is
+                // [RFC 9449 §6.1](https://www.rfc-editor.org/rfc/rfc9449#section-6.1): the token is bound to the key's thumbprint. This one is
                 // random bytes of the right length; nothing checks it.
                 m.insert("cnf".into(), json!({"jkt": b64url(&random_bytes(32))}));
             }
             token_type = "DPoP";
-            // RFC 9449 §4.2; deliberately without `nonce`, which is the scenario.
+            // [RFC 9449 §4.2](https://www.rfc-editor.org/rfc/rfc9449#section-4.2); deliberately without `nonce`, which is the scenario.
             let proof_header = json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk});
             let proof_claims = json!({"jti": random_hex(12), "htm": htm, "htu": htu, "iat": t});
             dpop_proof = Some(compact(&proof_header, &proof_claims, 64));
@@ -201,7 +201,7 @@ pub fn time_window(token: &str) -> Result<(Option<i64>, Option<i64>), Rejection>
     Ok((num("nbf"), num("exp")))
 }
 
-/// Whether `token` is current at `now` (RFC 7519 §4.1.4 `exp`, §4.1.5 `nbf`), with no leeway.
+/// Whether `token` is current at `now` ([RFC 7519 §4.1.4](https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4) `exp`, §4.1.5 `nbf`), with no leeway.
 pub fn check(token: &str, now: Timestamp) -> Result<(), Rejection> {
     let (nbf, exp) = time_window(token)?;
     let t = now.unix_secs();
