@@ -26,7 +26,9 @@ const FORBIDDEN: &[&str] = &[
 const JUSTIFIED_PERMISSIONS: &[&str] = &["browsingData"];
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -56,7 +58,10 @@ fn no_string_to_markup_or_code_apis_in_browser_sources() {
     for dir in ["extension", "www", "src/web", "src/demo"] {
         files_under(&root.join(dir), &mut files);
     }
-    assert!(!files.is_empty(), "no browser sources found: the scan would pass vacuously");
+    assert!(
+        !files.is_empty(),
+        "no browser sources found: the scan would pass vacuously"
+    );
     let mut hits = Vec::new();
     for file in &files {
         let text = fs::read_to_string(file).unwrap();
@@ -72,7 +77,11 @@ fn no_string_to_markup_or_code_apis_in_browser_sources() {
             }
         }
     }
-    assert!(hits.is_empty(), "forbidden APIs found:\n{}", hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "forbidden APIs found:\n{}",
+        hits.join("\n")
+    );
 }
 
 #[test]
@@ -93,19 +102,39 @@ fn manifest_source_requests_only_justified_permissions_and_a_strict_csp() {
         .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
         .unwrap_or_default();
     for p in &permissions {
-        assert!(JUSTIFIED_PERMISSIONS.contains(p), "permission {p} is not justified in the README");
+        assert!(
+            JUSTIFIED_PERMISSIONS.contains(p),
+            "permission {p} is not justified in the README"
+        );
     }
-    assert!(manifest.get("host_permissions").is_none(), "no host permissions");
-    assert!(manifest.get("optional_host_permissions").is_none(), "no optional host permissions");
-    assert!(manifest.get("content_scripts").is_none(), "no content scripts");
+    assert!(
+        manifest.get("host_permissions").is_none(),
+        "no host permissions"
+    );
+    assert!(
+        manifest.get("optional_host_permissions").is_none(),
+        "no optional host permissions"
+    );
+    assert!(
+        manifest.get("content_scripts").is_none(),
+        "no content scripts"
+    );
     assert!(!text.contains("<all_urls>"));
-    let csp = manifest["content_security_policy"]["extension_pages"].as_str().unwrap();
-    assert_eq!(csp, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    let csp = manifest["content_security_policy"]["extension_pages"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        csp,
+        "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'"
+    );
     assert!(!text.contains("unsafe-inline") && !text.contains("'unsafe-eval'"));
 
     let readme = fs::read_to_string(root.join("README.md")).unwrap();
     for p in JUSTIFIED_PERMISSIONS {
-        assert!(readme.contains(&format!("`{p}`")), "README does not justify {p}");
+        assert!(
+            readme.contains(&format!("`{p}`")),
+            "README does not justify {p}"
+        );
     }
 }
 
@@ -115,21 +144,39 @@ fn pages_load_no_inline_script_and_no_remote_resource() {
     let mut files = Vec::new();
     files_under(&root.join("extension"), &mut files);
     files_under(&root.join("www"), &mut files);
-    let pages: Vec<_> = files.iter().filter(|f| f.extension().is_some_and(|e| e == "html")).collect();
-    assert!(!pages.is_empty(), "no pages found: the scan would pass vacuously");
+    let pages: Vec<_> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(
+        !pages.is_empty(),
+        "no pages found: the scan would pass vacuously"
+    );
     for page in pages {
         let html = fs::read_to_string(page).unwrap();
         let lower = html.to_ascii_lowercase();
         // Every <script> has a src: an inline script would need 'unsafe-inline'.
         for (i, _) in lower.match_indices("<script") {
             let tag_end = lower[i..].find('>').map_or(lower.len(), |e| i + e);
-            assert!(lower[i..tag_end].contains("src="), "{}: inline <script>", page.display());
+            assert!(
+                lower[i..tag_end].contains("src="),
+                "{}: inline <script>",
+                page.display()
+            );
         }
         for handler in ["onclick=", "onload=", "onerror=", "javascript:"] {
-            assert!(!lower.contains(handler), "{}: inline handler {handler}", page.display());
+            assert!(
+                !lower.contains(handler),
+                "{}: inline handler {handler}",
+                page.display()
+            );
         }
         for remote in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
-            assert!(!lower.contains(remote), "{}: remote resource {remote}", page.display());
+            assert!(
+                !lower.contains(remote),
+                "{}: remote resource {remote}",
+                page.display()
+            );
         }
     }
 }
