@@ -279,7 +279,8 @@ proptest! {
 
 #[test]
 fn huge_capture_keeps_memory_flat() {
-    // 20k exchanges over 500 origins with a small config: retained stays at the bound.
+    // 20k exchanges over 500 origins, 50 cookies and 100 tokens with a small config: every
+    // structure fills up and stays at its bound.
     let config = Config {
         window: 32,
         max_origins: 16,
