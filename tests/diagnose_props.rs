@@ -299,6 +299,9 @@ fn huge_capture_keeps_memory_flat() {
         ex.response
             .headers
             .push("Set-Cookie", format!("sid{}=v; Path=/", i % 50));
+        ex.request
+            .headers
+            .push("Authorization", format!("Bearer opaque-token-{}", i % 100));
         ex.started_at = Some(Timestamp(1_795_255_200_000 + i as i64 * 10));
         an.push(ex);
         assert!(an.retained() <= an.retained_bound());
