@@ -1078,3 +1078,35 @@ fn cookie_not_sent_names_the_attribute() {
     ));
     assert_eq!(r.top().unwrap().id, "missing-credentials");
 }
+
+/// Regression: proptest found `(a - b).abs()` overflowing in the refresh-race overlap check
+/// for start times at the ends of the i64 range; every time difference now saturates.
+#[test]
+fn regression_extreme_start_times_do_not_overflow() {
+    let extremes = [i64::MIN, i64::MAX, 0, -1];
+    for a in extremes {
+        for b in extremes {
+            let mut r1 = refresh(0, 400, "rt");
+            r1.started_at = Some(Timestamp(a));
+            r1.time_ms = Some(1e300);
+            let mut r2 = refresh(0, 400, "rt");
+            r2.started_at = Some(Timestamp(b));
+            let mut pre = req("OPTIONS", API)
+                .rtype("preflight")
+                .h("Access-Control-Request-Method", "GET")
+                .status(401)
+                .x();
+            pre.started_at = Some(Timestamp(a));
+            let mut blocked = get(API).status(0).x();
+            blocked.started_at = Some(Timestamp(b));
+            let mut skewed = unauthorized(0, TOKEN_A);
+            skewed.started_at = Some(Timestamp(a));
+            skewed
+                .response
+                .headers
+                .push("Date", "Sat, 21 Nov 2026 10:00:00 GMT");
+            let reports = run(vec![r1, r2, pre, blocked, skewed]);
+            assert_eq!(reports.len(), 5);
+        }
+    }
+}

@@ -13,14 +13,14 @@ use super::FlowState;
 
 /// Requests starting within this many ms of each other count as parallel when no timing
 /// says they overlapped.
-const NEAR_MS: i64 = 1000;
+const NEAR_MS: u64 = 1000;
 
 fn overlaps(a: &Record, b: &Record) -> bool {
     match (a.start, b.start) {
         (Some(sa), Some(sb)) => {
             let ea = a.end.unwrap_or(sa);
             let eb = b.end.unwrap_or(sb);
-            (sa <= eb && sb <= ea) || (sa - sb).abs() <= NEAR_MS
+            (sa <= eb && sb <= ea) || sa.abs_diff(sb) <= NEAR_MS
         }
         _ => false,
     }

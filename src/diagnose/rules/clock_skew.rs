@@ -34,9 +34,9 @@ pub fn offset_ms(f: &Facts<'_>) -> Option<i64> {
     let lower = start.0.saturating_sub(1000);
     let upper = start.0.saturating_add(took).saturating_add(1000);
     if date.0 < lower {
-        Some(date.0 - lower)
+        Some(date.0.saturating_sub(lower))
     } else if date.0 > upper {
-        Some(date.0 - upper)
+        Some(date.0.saturating_sub(upper))
     } else {
         Some(0)
     }
@@ -87,7 +87,7 @@ pub fn check(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let secs = off / 1000;
-    if secs.abs() <= cx.config.skew_threshold_secs {
+    if secs.unsigned_abs() <= cx.config.skew_threshold_secs.unsigned_abs() {
         return;
     }
     let dir = if secs > 0 { "ahead of" } else { "behind" };
