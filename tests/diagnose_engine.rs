@@ -431,6 +431,23 @@ fn per_exchange_rules_table() {
             &["invalid-token"],
         ),
         (
+            "server clock 10 min ahead expires a token that is valid for the browser",
+            get(API)
+                .bearer(&access_token(-60, 300, ""))
+                .status(401)
+                .date(600)
+                .rh("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"Lifetime validation failed\"")
+                .x(),
+            Some("clock-skew"),
+            &["invalid-token", "token-expired"],
+        ),
+        (
+            "Chrome's status 0 for a 407 is found through the entry metadata (absent here)",
+            get(API).status(0).x(),
+            None,
+            &["proxy-auth-required"],
+        ),
+        (
             "healthy 200 with a valid token",
             get(API).bearer(&access_token(-60, 3000, "")).date(0).x(),
             None,
@@ -501,6 +518,32 @@ fn decoded_token_times_are_relative_to_the_request() {
         "{:?}",
         skew.evidence
     );
+}
+
+#[test]
+fn browser_network_errors_come_from_entry_metadata() {
+    let ex = get(API).status(0).x();
+    let meta = authlens::har::EntryMeta {
+        error: Some("net::ERR_UNEXPECTED_PROXY_AUTH".into()),
+        ..Default::default()
+    };
+    let mut an = Analyzer::new(Config::default());
+    let update = an.push_entry(&ex, Some(&meta));
+    assert_eq!(
+        update.report.top().map(|f| f.id),
+        Some("proxy-auth-required")
+    );
+    assert!(update
+        .report
+        .top()
+        .unwrap()
+        .detail
+        .contains("ERR_UNEXPECTED_PROXY_AUTH"));
+    let meta = authlens::har::EntryMeta {
+        error: Some("net::ERR_NAME_NOT_RESOLVED".into()),
+        ..Default::default()
+    };
+    assert!(an.push_entry(&ex, Some(&meta)).report.findings.is_empty());
 }
 
 #[test]

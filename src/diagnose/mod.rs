@@ -31,6 +31,7 @@ use serde::Serialize;
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 use crate::fixes::{self, Fix, FixContext};
+use crate::har::{EntryMeta, HarDocument};
 use crate::time::Timestamp;
 
 pub use catalogue::{priority, rule, suppressed_by, Kind, RuleInfo, CATALOGUE, SUPPRESSES};
@@ -162,12 +163,30 @@ pub fn analyze_exchanges<I>(exchanges: I, config: Config) -> Vec<ExchangeReport>
 where
     I: IntoIterator<Item = Exchange>,
 {
+    collect(exchanges.into_iter().map(|e| (e, None)), config)
+}
+
+/// Like [`analyze_exchanges`] for a parsed HAR file, using each entry's metadata (the
+/// browser's network errors) too.
+pub fn analyze_har(doc: &HarDocument, config: Config) -> Vec<ExchangeReport> {
+    collect(
+        doc.exchanges
+            .iter()
+            .map(|e| (e.clone(), doc.meta_for(e.index))),
+        config,
+    )
+}
+
+fn collect<'m, I>(items: I, config: Config) -> Vec<ExchangeReport>
+where
+    I: Iterator<Item = (Exchange, Option<&'m EntryMeta>)>,
+{
     let mut analyzer = Analyzer::new(config);
     let mut reports: Vec<ExchangeReport> = Vec::new();
     // Indexes are usually 0..n in order; a map keeps revisions right when they are not.
     let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for ex in exchanges {
-        let update = analyzer.push_ref(&ex);
+    for (ex, meta) in items {
+        let update = analyzer.push_entry(&ex, meta);
         for rev in &update.revisions {
             if let Some(r) = position.get(&rev.index).and_then(|&p| reports.get_mut(p)) {
                 r.apply(rev);
