@@ -304,6 +304,21 @@ fn per_exchange_rules_table() {
             &[],
         ),
         (
+            "DPoP nonce required, and the proof also lacks ath (the server's reason ranks first)",
+            get(API)
+                .h("Authorization", &format!("DPoP {DPOP_AT}"))
+                .h("DPoP", &jwt(
+                    r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}}"#,
+                    &format!(r#"{{"jti":"x1","htm":"GET","htu":"{API}","iat":{}}}"#, at_secs(0).unix_secs()),
+                ))
+                .status(401)
+                .rh("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")
+                .rh("DPoP-Nonce", "n-123")
+                .x(),
+            Some("dpop-nonce-required"),
+            &[],
+        ),
+        (
             "preflight answered 401",
             req("OPTIONS", API)
                 .rtype("preflight")
