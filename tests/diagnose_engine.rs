@@ -374,6 +374,12 @@ fn per_exchange_rules_table() {
             &[],
         ),
         (
+            "session cookie over http",
+            get("http://shop.example.com/account").h("Cookie", "PHPSESSID=0123456789abcdef0123").x(),
+            Some("basic-over-http"),
+            &[],
+        ),
+        (
             "http on loopback is fine",
             get("http://127.0.0.1:8401/api").h("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==").x(),
             None,
