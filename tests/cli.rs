@@ -1,5 +1,10 @@
 //! The `authlens` binary as a user runs it: exit codes, JSON contracts, safe output.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::process::{Command, Output};
 
@@ -159,4 +164,72 @@ fn usage_errors_exit_two_and_unusable_input_exits_one() {
         Some(2)
     );
     assert!(authlens(&["help"]).status.success());
+}
+
+#[test]
+fn har_json_reports_findings_per_exchange_with_the_summary() {
+    let o = authlens(&[
+        "har",
+        "--json",
+        "tests/fixtures/rules/token-expired/positive.har",
+    ]);
+    assert!(o.status.success());
+    let v = json(&o);
+    assert_eq!(v["summary"], "1 auth failure: 1 × token-expired");
+    let failing: Vec<&serde_json::Value> = v["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["auth_failure"] == true)
+        .collect();
+    assert_eq!(failing.len(), 1);
+    let e = failing[0];
+    assert_eq!(e["status"], 401);
+    assert_eq!(e["findings"][0]["id"], "token-expired");
+    assert!(e["findings"][0]["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["id"].is_string()));
+    assert_eq!(e["challenges"][0]["scheme"], "Bearer");
+    assert_eq!(e["credentials"][0]["credential"]["kind"], "jws");
+}
+
+#[test]
+fn a_file_that_is_not_har_exits_one_naming_line_and_column() {
+    let o = authlens(&["har", "tests/fixtures/har/broken-entries-not-array.har"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("broken-entries-not-array.har:8:16"), "{err}");
+    assert_eq!(
+        authlens(&["har", "no/such/file.har"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn one_bad_entry_does_not_stop_the_others() {
+    let o = authlens(&[
+        "har",
+        "--json",
+        "--all",
+        "tests/fixtures/har/broken-wrong-types.har",
+    ]);
+    assert!(o.status.success());
+    let v = json(&o);
+    assert!(
+        v["exchanges"].as_array().unwrap().len() >= 2,
+        "the good entries are analysed"
+    );
+    let d = &v["diagnostics"][0];
+    assert!(
+        d["entry"].is_u64() && d["line"].is_u64() && d["column"].is_u64(),
+        "{d}"
+    );
+}
+
+#[test]
+fn sanitized_har_is_called_out() {
+    let o = authlens(&["har", "tests/fixtures/har/chrome-sanitized.har"]);
+    assert!(stdout(&o).contains("looks sanitized"), "{}", stdout(&o));
 }

@@ -7,6 +7,7 @@
 mod args;
 mod challenge;
 mod demo;
+mod har;
 mod render;
 mod style;
 mod token;
@@ -20,6 +21,7 @@ const USAGE: &str = "authlens — explains HTTP 401s
 Usage:
   authlens challenge [--json] [--proxy] VALUE...   parse and explain WWW-Authenticate
   authlens token [--json] [--at TIME] VALUE        decode and judge a credential
+  authlens har [--json] [--all] FILE               analyse a HAR file
   authlens demo [--port N] [--www DIR] [--extension DIR] [--launch]
   authlens help
 
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
     let (result, usage) = match command {
         "challenge" => (challenge::run(rest, style), challenge::USAGE),
         "token" => (token::run(rest, style), token::USAGE),
+        "har" => (har::run(rest, style), har::USAGE),
         "demo" => (demo::run(rest, style), demo::USAGE),
         "help" | "--help" | "-h" => {
             let topic = rest.first().map(String::as_str);
@@ -81,6 +84,7 @@ fn usage_for(topic: Option<&str>) -> &'static str {
     match topic {
         Some("challenge") => challenge::USAGE,
         Some("token") => token::USAGE,
+        Some("har") => har::USAGE,
         Some("demo") => demo::USAGE,
         _ => USAGE,
     }
