@@ -178,9 +178,9 @@ where
     collect(exchanges.into_iter().map(|e| (e, None)), config)
 }
 
-/// Like [`analyze_exchanges`] for a parsed HAR file, using each entry's metadata (the
-/// browser's network errors) too.
-pub fn analyze_har(doc: &HarDocument, config: Config) -> Vec<ExchangeReport> {
+/// Like [`analyze`] for a parsed HAR file, using each entry's metadata (the browser's
+/// network errors, such as Chrome's status-0 `net::ERR_UNEXPECTED_PROXY_AUTH`) too.
+pub fn analyze_har(doc: &HarDocument, config: Config) -> Analysis {
     collect(
         doc.exchanges
             .iter()
@@ -189,7 +189,7 @@ pub fn analyze_har(doc: &HarDocument, config: Config) -> Vec<ExchangeReport> {
     )
 }
 
-fn collect<'m, I>(items: I, config: Config) -> Vec<ExchangeReport>
+fn collect<'m, I>(items: I, config: Config) -> Analysis
 where
     I: Iterator<Item = (Exchange, Option<&'m EntryMeta>)>,
 {
