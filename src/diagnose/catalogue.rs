@@ -283,34 +283,6 @@ pub const SUPPRESSES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The rule catalogue as Markdown for the README: a summary table, then one section per
-/// rule (anchored by its id, which the panel's rule links point at).
-pub fn markdown() -> String {
-    let mut s = String::from("| Rule | Severity | Kind | What it means |\n|---|---|---|---|\n");
-    for r in CATALOGUE {
-        let kind = match r.kind {
-            Kind::Cause => "cause",
-            Kind::Risk => "risk",
-            Kind::Context => "context",
-        };
-        let flow = if r.flow { " (flow)" } else { "" };
-        s.push_str(&format!(
-            "| [`{}`](#{}) | {} | {kind}{flow} | {} |\n",
-            r.id,
-            r.id,
-            r.severity.as_str(),
-            r.title
-        ));
-    }
-    for r in CATALOGUE {
-        s.push_str(&format!(
-            "\n### `{}`\n\n{}\n\nSpec: [{}]({})\n",
-            r.id, r.description, r.spec.title, r.spec.url
-        ));
-    }
-    s
-}
-
 /// The catalogue entry for `id`.
 pub fn rule(id: &str) -> Option<&'static RuleInfo> {
     CATALOGUE.iter().find(|r| r.id == id)
@@ -404,16 +376,6 @@ mod tests {
                 assert!(rule(g).is_some(), "{g}");
                 assert!(!suppressed_by(g).contains(specific), "{specific} <-> {g}");
             }
-        }
-    }
-
-    #[test]
-    fn markdown_lists_every_rule_with_an_anchor() {
-        let md = markdown();
-        for r in CATALOGUE {
-            assert!(md.contains(&format!("[`{}`](#{})", r.id, r.id)), "{}", r.id);
-            assert!(md.contains(&format!("### `{}`", r.id)), "{}", r.id);
-            assert!(md.contains(r.spec.url));
         }
     }
 

@@ -34,10 +34,7 @@ use crate::fixes::{self, Fix, FixContext};
 use crate::har::{EntryMeta, HarDocument};
 use crate::time::Timestamp;
 
-pub use catalogue::{
-    markdown as catalogue_markdown, priority, rule, suppressed_by, Kind, RuleInfo, CATALOGUE,
-    SUPPRESSES,
-};
+pub use catalogue::{priority, rule, suppressed_by, Kind, RuleInfo, CATALOGUE, SUPPRESSES};
 pub use engine::Analyzer;
 pub use summary::Summary;
 

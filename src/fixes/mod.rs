@@ -343,20 +343,6 @@ pub fn render(id: &str, ctx: &FixContext<'_>) -> Option<Fix> {
     Some(fix)
 }
 
-/// The fix catalogue as a Markdown table for the README.
-pub fn catalogue_markdown() -> String {
-    let mut s = String::from("| Fix | Who acts | What it does |\n|---|---|---|\n");
-    for f in CATALOGUE {
-        let who = match f.kind {
-            FixKind::Action => "panel action",
-            FixKind::Client => "client",
-            FixKind::Server => "server",
-        };
-        s.push_str(&format!("| `{}` | {who} | {} |\n", f.id, f.title));
-    }
-    s
-}
-
 /// Whether `id` is in the [`CATALOGUE`].
 pub fn is_known(id: &str) -> bool {
     CATALOGUE.iter().any(|f| f.id == id)
@@ -435,14 +421,6 @@ mod tests {
             );
         }
         assert_eq!(CATALOGUE.len(), 25);
-    }
-
-    #[test]
-    fn markdown_lists_every_fix() {
-        let md = catalogue_markdown();
-        assert!(CATALOGUE
-            .iter()
-            .all(|f| md.contains(&format!("`{}`", f.id))));
     }
 
     #[test]
