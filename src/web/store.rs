@@ -1,0 +1,205 @@
+//! The in-memory request log behind the list: bounded, filterable, append-mostly.
+//!
+//! Ids are assigned in arrival order and never reused, so the filtered view is a sorted
+//! `Vec<u64>`: pushing appends, dropping the oldest pops from the front, and finding a
+//! row's position is a binary search. Nothing here touches the DOM.
+
+use std::collections::VecDeque;
+
+use crate::exchange::Exchange;
+
+use super::analysis::Summary;
+use super::filter::{Query, RowFacts};
+
+/// Default bound on the log: older exchanges are dropped (and counted) beyond it.
+pub const DEFAULT_CAPACITY: usize = 10_000;
+
+/// One captured exchange and what the list shows about it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Arrival-order id, unique for the life of the log.
+    pub id: u64,
+    /// The exchange.
+    pub exchange: Exchange,
+    /// Analysis results the list and filter use.
+    pub summary: Summary,
+}
+
+impl Entry {
+    /// What the filter can see of this entry.
+    pub fn facts(&self) -> RowFacts<'_> {
+        let url = &self.exchange.request.url;
+        let end = url.find(['?', '#']).unwrap_or(url.len());
+        RowFacts {
+            url: url.get(..end).unwrap_or(url),
+            host: self.exchange.url().host,
+            method: &self.exchange.request.method,
+            status: self.exchange.response.status,
+            scheme: self.summary.scheme.as_deref(),
+            rules: &self.summary.rules,
+            resource_type: self.exchange.resource_type.as_deref().unwrap_or(""),
+            top_finding: self.summary.top.as_ref().map(|t| t.title.as_str()),
+        }
+    }
+}
+
+/// What [`Log::push`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pushed {
+    /// The new entry's id.
+    pub id: u64,
+    /// Whether it passes the current filter.
+    pub visible: bool,
+    /// Entries dropped from the front to stay within capacity.
+    pub dropped: usize,
+}
+
+/// The bounded log plus the current filter and its result.
+#[derive(Debug)]
+pub struct Log {
+    entries: VecDeque<Entry>,
+    next_id: u64,
+    capacity: usize,
+    dropped: usize,
+    failures: usize,
+    query: Query,
+    auth_only: bool,
+    visible: Vec<u64>,
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Self::new(DEFAULT_CAPACITY)
+    }
+}
+
+impl Log {
+    /// An empty log keeping at most `capacity` exchanges (at least one).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            next_id: 0,
+            capacity: capacity.max(1),
+            dropped: 0,
+            failures: 0,
+            query: Query::default(),
+            auth_only: false,
+            visible: Vec::new(),
+        }
+    }
+
+    fn passes(&self, entry: &Entry) -> bool {
+        (!self.auth_only || entry.exchange.is_auth_failure()) && self.query.matches(&entry.facts())
+    }
+
+    /// Appends an exchange, dropping the oldest beyond capacity.
+    pub fn push(&mut self, mut exchange: Exchange, summary: Summary) -> Pushed {
+        let id = self.next_id;
+        self.next_id += 1;
+        exchange.index = usize::try_from(id).unwrap_or(usize::MAX);
+        let entry = Entry {
+            id,
+            exchange,
+            summary,
+        };
+        if entry.exchange.is_auth_failure() {
+            self.failures += 1;
+        }
+        let visible = self.passes(&entry);
+        if visible {
+            self.visible.push(id);
+        }
+        self.entries.push_back(entry);
+        let mut dropped = 0;
+        while self.entries.len() > self.capacity {
+            if let Some(old) = self.entries.pop_front() {
+                dropped += 1;
+                if old.exchange.is_auth_failure() {
+                    self.failures = self.failures.saturating_sub(1);
+                }
+                if self.visible.first() == Some(&old.id) {
+                    self.visible.remove(0);
+                }
+            }
+        }
+        self.dropped += dropped;
+        Pushed {
+            id,
+            visible,
+            dropped,
+        }
+    }
+
+    /// The entry with `id`, if still kept.
+    pub fn get(&self, id: u64) -> Option<&Entry> {
+        let first = self.entries.front()?.id;
+        let offset = usize::try_from(id.checked_sub(first)?).ok()?;
+        self.entries.get(offset)
+    }
+
+    /// Replaces the filter and recomputes the visible rows.
+    pub fn set_filter(&mut self, query: Query, auth_only: bool) {
+        self.query = query;
+        self.auth_only = auth_only;
+        let visible = self
+            .entries
+            .iter()
+            .filter(|e| self.passes(e))
+            .map(|e| e.id)
+            .collect();
+        self.visible = visible;
+    }
+
+    /// Whether only auth failures are shown.
+    pub fn auth_only(&self) -> bool {
+        self.auth_only
+    }
+
+    /// Ids passing the filter, oldest first.
+    pub fn visible(&self) -> &[u64] {
+        &self.visible
+    }
+
+    /// Position of `id` among the visible rows.
+    pub fn position(&self, id: u64) -> Option<usize> {
+        self.visible.binary_search(&id).ok()
+    }
+
+    /// Forgets every entry (ids keep increasing, so old keys never alias new rows).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.visible.clear();
+        self.failures = 0;
+        self.dropped = 0;
+    }
+
+    /// Entries kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Kept entries with a 401, 403 or 407.
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
+    /// Entries dropped because of the capacity bound since the last clear.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// The capacity bound.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// All kept entries, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+}
