@@ -51,10 +51,12 @@ const overrides = {
       browser_specific_settings: {
         gecko: {
           id: "authlens@authlens.dev",
-          strict_min_version: "128.0",
+          // 140: the first release that knows data_collection_permissions.
+          strict_min_version: "140.0",
           // authlens collects nothing: captured data stays in the DevTools window.
           data_collection_permissions: { required: ["none"] },
         },
+        gecko_android: { strict_min_version: "142.0" },
       },
     };
   },
