@@ -1,18 +1,27 @@
 // Starts the playground server (`authlens demo --port 0`) for a test run and stops it after.
-// The binary is target/debug/authlens unless AUTHLENS_BIN names another build.
+// The binary is AUTHLENS_BIN, else the newer of target/release/authlens (what `make build`
+// produces) and target/debug/authlens.
 
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+))/;
 
+function newestBuild() {
+  const candidates = ["release", "debug"]
+    .map((profile) => join(ROOT, "target", profile, "authlens"))
+    .filter((p) => existsSync(p))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return candidates[0];
+}
+
 /** Starts the playground; resolves to { url, port, origin, otherOrigin, stop() }. */
 export async function startPlayground({ timeoutMs = 15000 } = {}) {
-  const bin = process.env.AUTHLENS_BIN ?? join(ROOT, "target", "debug", "authlens");
-  if (!existsSync(bin)) {
-    throw new Error(`playground binary not found at ${bin}: run \`cargo build\` (or set AUTHLENS_BIN)`);
+  const bin = process.env.AUTHLENS_BIN ?? newestBuild();
+  if (!bin || !existsSync(bin)) {
+    throw new Error(`playground binary not found (${bin ?? "target/{release,debug}/authlens"}): run \`make build\` or \`cargo build\`, or set AUTHLENS_BIN`);
   }
   const www = join(ROOT, "dist", "www");
   const child = spawn(bin, ["demo", "--port", "0", "--www", www], {
