@@ -65,19 +65,23 @@ pub enum NoticeKind {
     Info,
 }
 
+/// How far a bulk load (backfill, HAR import) has come.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// Done so far, 0.0 to 1.0.
+    pub fraction: f64,
+    /// What the bar says, e.g. `Loading requests 120 / 5000`.
+    pub text: String,
+}
+
 /// Everything that can happen to the app.
 pub enum Msg {
     /// Exchanges captured live (ignored while recording is off).
     Captured(Vec<Exchange>),
     /// Exchanges imported from a file or a paste.
     Imported(Vec<Exchange>),
-    /// Bulk loading progress; hidden once `done >= total`.
-    Progress {
-        /// Entries processed.
-        done: usize,
-        /// Entries in total.
-        total: usize,
-    },
+    /// Bulk loading progress; `None` hides the bar.
+    Progress(Option<Progress>),
     /// Select the entry with this id.
     Select(u64),
     /// Close the detail pane.
@@ -545,16 +549,12 @@ impl State {
                 }
             }
             Msg::Imported(batch) => self.add(batch, host),
-            Msg::Progress { done, total } => {
-                let active = total > 0 && done < total;
-                dom::set_flag(&self.ui.progress, "hidden", !active);
-                if active {
-                    let pct = done as f64 * 100.0 / total as f64;
+            Msg::Progress(progress) => {
+                dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
+                if let Some(p) = progress {
+                    let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
                     dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
-                    set_text(
-                        &self.ui.progress_text,
-                        &format!("Loading requests {done} / {total}"),
-                    );
+                    set_text(&self.ui.progress_text, &p.text);
                     dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
                 }
             }

@@ -12,13 +12,12 @@ use std::rc::Rc;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::app::{App, Host, Msg, NoticeKind};
+use crate::har::entry_from_json;
+
+use super::app::{App, Host, Msg, NoticeKind, Progress};
 use super::chrome::{self, HarEntry};
 use super::dom;
-use super::har_entry::entry_from_json;
-
-/// Longest stretch of conversion work before yielding to the event loop, in ms.
-const SLICE_BUDGET_MS: f64 = 12.0;
+use super::slice::{self, Deadline};
 
 /// Applies `chrome.devtools.panels.themeName` as a class on the root element.
 fn apply_theme() {
@@ -50,12 +49,12 @@ struct IngestState {
     pending: VecDeque<JsValue>,
     backfilled: bool,
     held: Vec<JsValue>,
-    scheduled: bool,
+    running: bool,
     done: usize,
     total: usize,
-    converted: usize,
 }
 
+/// Turns DevTools' HAR entries into exchanges, in arrival order, a slice at a time.
 #[derive(Clone)]
 struct Ingest {
     app: App,
@@ -96,40 +95,47 @@ impl Ingest {
     }
 
     fn schedule(&self) {
-        let mut s = self.state.borrow_mut();
-        if s.scheduled || s.pending.is_empty() {
-            return;
+        {
+            let mut s = self.state.borrow_mut();
+            if s.running || s.pending.is_empty() {
+                return;
+            }
+            s.running = true;
         }
-        s.scheduled = true;
         let this = self.clone();
-        gloo_timers::callback::Timeout::new(0, move || this.drain()).forget();
+        slice::run_sliced(move |deadline| this.slice(deadline));
     }
 
-    fn drain(&self) {
-        let started = js_sys::Date::now();
+    /// Converts entries until the deadline (at least one); returns whether more remain.
+    fn slice(&self, deadline: &Deadline) -> bool {
         let mut batch = Vec::new();
-        let (done, total) = {
+        let (done, total, more) = {
             let mut s = self.state.borrow_mut();
-            s.scheduled = false;
-            while js_sys::Date::now() - started < SLICE_BUDGET_MS {
-                let Some(entry) = s.pending.pop_front() else {
-                    break;
-                };
-                s.done += 1;
+            while let Some(entry) = s.pending.pop_front() {
                 let json = JSON::stringify(&entry)
                     .ok()
                     .and_then(|j| j.as_string())
                     .unwrap_or_default();
-                if let Ok(x) = entry_from_json(&json, s.converted) {
-                    s.converted += 1;
+                // The log assigns the final index; a bad entry is skipped, not fatal.
+                if let Ok(x) = entry_from_json(&json, s.done) {
                     batch.push(x);
                 }
+                s.done += 1;
+                if deadline.passed() {
+                    break;
+                }
             }
-            (s.done, s.total)
+            let more = !s.pending.is_empty();
+            s.running = more;
+            (s.done, s.total, more)
         };
         self.app.dispatch(Msg::Captured(batch));
-        self.app.dispatch(Msg::Progress { done, total });
-        self.schedule();
+        let progress = (done < total).then(|| Progress {
+            fraction: done as f64 / total as f64,
+            text: format!("Loading requests {done} / {total}"),
+        });
+        self.app.dispatch(Msg::Progress(progress));
+        more
     }
 }
 

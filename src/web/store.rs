@@ -93,10 +93,9 @@ impl Log {
     }
 
     /// Appends an exchange, dropping the oldest beyond capacity.
-    pub fn push(&mut self, mut exchange: Exchange, summary: Summary) -> Pushed {
+    pub fn push(&mut self, exchange: Exchange, summary: Summary) -> Pushed {
         let id = self.next_id;
         self.next_id += 1;
-        exchange.index = usize::try_from(id).unwrap_or(usize::MAX);
         let entry = Entry {
             id,
             exchange,

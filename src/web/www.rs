@@ -5,27 +5,68 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::exchange::Exchange;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use super::app::{App, Host, Msg, NoticeKind};
+use crate::har::HarReader;
+
+use super::app::{App, Host, Msg, NoticeKind, Progress};
 use super::dom::{self, el, El, Slot};
-use super::har_entry::entry_from_json;
-use super::views::secrets;
+use super::slice::{self, Job};
+use super::views::{format, secrets};
 
-/// Splits a HAR document into exchanges (TEMPORARY until `crate::har` lands).
-fn import_har(text: &str) -> Result<Vec<Exchange>, String> {
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not a HAR file: {e}"))?;
-    let entries = v
-        .get("log")
-        .and_then(|l| l.get("entries"))
-        .and_then(serde_json::Value::as_array)
-        .ok_or_else(|| "not a HAR file: no log.entries".to_owned())?;
-    Ok(entries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| entry_from_json(&e.to_string(), i).ok())
-        .collect())
+/// Imports a HAR file a slice at a time, with progress; a new import cancels the last.
+fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>) {
+    if let Some(job) = current.borrow_mut().take() {
+        job.cancel();
+    }
+    let mut reader = match HarReader::new(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            app.dispatch(Msg::Notice(
+                NoticeKind::Error,
+                format!("Not a HAR file: {e}."),
+            ));
+            return;
+        }
+    };
+    app.dispatch(Msg::Clear);
+    let app = app.clone();
+    let (mut entries, mut problems) = (0usize, 0usize);
+    let job = slice::run_sliced(move |deadline| {
+        let mut exchanges = Vec::new();
+        let (bytes_done, total_bytes, done) = loop {
+            let batch = reader.next_batch(64);
+            entries += batch.exchanges.len();
+            problems += batch.diagnostics.len();
+            exchanges.extend(batch.exchanges);
+            if batch.done || deadline.passed() {
+                break (batch.bytes_done, batch.total_bytes, batch.done);
+            }
+        };
+        app.dispatch(Msg::Imported(exchanges));
+        let progress = (!done).then(|| Progress {
+            fraction: bytes_done as f64 / total_bytes.max(1) as f64,
+            text: format!(
+                "Reading HAR: {entries} entries, {} of {}",
+                format::bytes(bytes_done),
+                format::bytes(total_bytes)
+            ),
+        });
+        app.dispatch(Msg::Progress(progress));
+        if done {
+            let mut text = format!("Imported {}.", format::count(entries, "entry", "entries"));
+            if problems > 0 {
+                text.push_str(&format!(
+                    " {} could not be read fully.",
+                    format::count(problems, "problem", "problems")
+                ));
+            }
+            app.dispatch(Msg::Notice(NoticeKind::Success, text));
+        }
+        !done
+    });
+    *current.borrow_mut() = Some(job);
 }
 
 /// What a pasted line looks like.
@@ -57,23 +98,21 @@ fn decode_view(input: &str) -> El {
         )
 }
 
-fn handle_text(app: &App, output: &std::rc::Rc<std::cell::RefCell<Slot>>, text: &str) {
+/// The page's state outside the shared app: the decode output and the running import.
+struct Page {
+    app: App,
+    output: RefCell<Slot>,
+    import: Rc<RefCell<Option<Job>>>,
+}
+
+fn handle_text(page: &Page, text: String) {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        match import_har(text) {
-            Ok(exchanges) => {
-                let n = exchanges.len();
-                app.dispatch(Msg::Clear);
-                app.dispatch(Msg::Imported(exchanges));
-                app.dispatch(Msg::Notice(
-                    NoticeKind::Success,
-                    format!("Imported {n} entries."),
-                ));
-            }
-            Err(e) => app.dispatch(Msg::Notice(NoticeKind::Error, e)),
-        }
+        import_har(&page.app, &page.import, text.into_bytes());
     } else if !trimmed.is_empty() {
-        output.borrow_mut().show(decode_view(text).into_view());
+        page.output
+            .borrow_mut()
+            .show(decode_view(&text).into_view());
     }
 }
 
@@ -86,11 +125,13 @@ pub fn start_www() -> Result<(), JsValue> {
         .get_element_by_id("app")
         .or_else(|| doc.body().map(Into::into))
         .ok_or_else(|| JsValue::from_str("no mount point"))?;
-    let input_area = el("section").class("input-area");
     let output_host = el("div").class("decoded-output");
-    let output = std::rc::Rc::new(std::cell::RefCell::new(Slot::new(
-        output_host.node().clone(),
-    )));
+    let app_host = el("div").class("app-host");
+    let page = Rc::new(Page {
+        app: App::mount(Host::Page, app_host.node()),
+        output: RefCell::new(Slot::new(output_host.node().clone())),
+        import: Rc::new(RefCell::new(None)),
+    });
     let textarea = el("textarea")
         .class("paste")
         .attr("rows", "3")
@@ -101,28 +142,25 @@ pub fn start_www() -> Result<(), JsValue> {
             "Paste a WWW-Authenticate or Authorization value, a bare token, or a whole HAR file",
         );
     let textarea_node = textarea.node().clone();
-    let app_host = el("div").class("app-host");
-    let app = App::mount(Host::Page, app_host.node());
     let decode = {
-        let app = app.clone();
-        let output = output.clone();
+        let page = page.clone();
         el("button")
             .class("text-button")
+            .class("decode")
             .text("Decode")
             .on("click", move |_| {
                 let text = textarea_node
                     .dyn_ref::<web_sys::HtmlTextAreaElement>()
                     .map(|t| t.value())
                     .unwrap_or_default();
-                handle_text(&app, &output, &text);
+                handle_text(&page, text);
             })
     };
     let file = {
-        let app = app.clone();
-        let output = output.clone();
+        let page = page.clone();
         el("input")
             .attr("type", "file")
-            .attr("accept", ".har,application/json")
+            .attr("accept", ".har,.json,application/json")
             .class("har-file")
             .attr("aria-label", "Open a HAR file")
             .on("change", move |e| {
@@ -134,14 +172,11 @@ pub fn start_www() -> Result<(), JsValue> {
                 else {
                     return;
                 };
-                let app = app.clone();
-                let output = output.clone();
+                let page = page.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     match JsFuture::from(file.text()).await {
-                        Ok(text) => {
-                            handle_text(&app, &output, &text.as_string().unwrap_or_default())
-                        }
-                        Err(_) => app.dispatch(Msg::Notice(
+                        Ok(text) => handle_text(&page, text.as_string().unwrap_or_default()),
+                        Err(_) => page.app.dispatch(Msg::Notice(
                             NoticeKind::Error,
                             "Could not read the file.".to_owned(),
                         )),
@@ -149,7 +184,8 @@ pub fn start_www() -> Result<(), JsValue> {
                 });
             })
     };
-    let area = input_area
+    let area = el("section")
+        .class("input-area")
         .child(textarea)
         .child(
             el("div").class("input-actions").child(decode).child(

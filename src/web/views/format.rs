@@ -29,6 +29,18 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
     }
 }
 
+/// A byte count for progress text: `512 B`, `12.3 KB`, `40.1 MB`.
+pub fn bytes(n: usize) -> String {
+    let n = n as f64;
+    if n < 1000.0 {
+        format!("{n} B")
+    } else if n < 1_000_000.0 {
+        format!("{:.1} KB", n / 1000.0)
+    } else {
+        format!("{:.1} MB", n / 1_000_000.0)
+    }
+}
+
 /// A timestamp in the user's locale (what a user reads first).
 pub fn local_time(t: Timestamp) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.0 as f64));
