@@ -10,12 +10,14 @@
     clippy::indexing_slicing
 )]
 
+use authlens::diagnose::{Analyzer, Config, ExchangeReport};
 use authlens::exchange::{Exchange, Headers, Request, Response};
-use authlens::web::analysis::{summarize, Summary};
+use authlens::finding::{Finding, Severity};
 use authlens::web::dom::{self, el};
 use authlens::web::filter::{Query, RowFacts, TermKind};
 use authlens::web::list::{Keyed, Rows, VirtualList};
 use authlens::web::store::Log;
+use authlens::web::views::lifetime::{geometry, LifetimeState};
 use authlens::web::views::secrets;
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -284,16 +286,30 @@ fn virtual_list_scrolling_reuses_rows_that_stay_in_view() {
 
 // ---- filter ---------------------------------------------------------------------------
 
-fn facts<'a>(url: &'a str, host: &'a str, method: &'a str, status: u16) -> RowFacts<'a> {
+fn expired() -> Vec<Finding> {
+    vec![Finding::new(
+        "token-expired",
+        Severity::Error,
+        "The access token expired",
+        "",
+    )]
+}
+
+fn facts<'a>(
+    url: &'a str,
+    host: &'a str,
+    method: &'a str,
+    status: u16,
+    findings: &'a [Finding],
+) -> RowFacts<'a> {
     RowFacts {
         url,
         host,
         method,
         status,
         scheme: Some("bearer"),
-        rules: &["token-expired"],
+        findings,
         resource_type: "fetch",
-        top_finding: Some("The access token expired"),
     }
 }
 
@@ -318,11 +334,13 @@ fn filter_parses_fields_negation_and_quotes() {
 
 #[wasm_bindgen_test]
 fn filter_matches_table() {
+    let findings = expired();
     let row = facts(
         "https://api.example.com/v1/me",
         "api.example.com",
         "GET",
         401,
+        &findings,
     );
     let cases = [
         ("", true),
@@ -363,7 +381,7 @@ fn filter_parse_never_panics_on_odd_input() {
         "- - -",
     ] {
         let q = Query::parse(input);
-        let _ = q.matches(&facts("", "", "", 0));
+        let _ = q.matches(&facts("", "", "", 0, &[]));
     }
 }
 
@@ -389,13 +407,22 @@ fn exchange(url: &str, status: u16, auth: Option<&str>) -> Exchange {
     }
 }
 
+fn analysed(analyzer: &mut Analyzer, x: &Exchange) -> ExchangeReport {
+    analyzer.push_ref(x).report
+}
+
 #[wasm_bindgen_test]
 fn log_is_bounded_and_counts_what_it_dropped() {
     let mut log = Log::new(3);
+    let mut analyzer = Analyzer::new(Config::default());
     for i in 0..5u16 {
-        let x = exchange("https://a/x", if i % 2 == 0 { 401 } else { 200 }, None);
-        log.push(x, Summary::default());
+        let mut x = exchange("https://a/x", if i % 2 == 0 { 401 } else { 200 }, None);
+        x.index = usize::from(i);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
     }
+    assert_eq!(log.find_index(4), Some(4));
+    assert_eq!(log.find_index(0), None, "dropped");
     assert_eq!(log.len(), 3);
     assert_eq!(log.dropped(), 2);
     assert!(log.get(0).is_none() && log.get(1).is_none());
@@ -406,14 +433,15 @@ fn log_is_bounded_and_counts_what_it_dropped() {
 #[wasm_bindgen_test]
 fn log_filter_and_auth_only() {
     let mut log = Log::new(100);
+    let mut analyzer = Analyzer::new(Config::default());
     for (url, status, auth) in [
         ("https://api.test/a", 401, Some("Bearer abc")),
         ("https://api.test/b", 200, Some("Basic dXNlcjpwdw==")),
         ("https://cdn.test/c", 403, None),
     ] {
         let x = exchange(url, status, auth);
-        let s = summarize(&x);
-        log.push(x, s);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
     }
     log.set_filter(Query::default(), true);
     assert_eq!(log.visible(), &[0, 2]);
@@ -422,12 +450,107 @@ fn log_filter_and_auth_only() {
     log.set_filter(Query::parse("domain:api"), true);
     assert_eq!(log.visible(), &[0]);
     // New entries are filtered as they arrive.
-    let pushed = log.push(
-        exchange("https://api.test/d", 407, None),
-        Summary::default(),
-    );
+    let x = exchange("https://api.test/d", 407, None);
+    let report = analysed(&mut analyzer, &x);
+    let pushed = log.push(x, report);
     assert!(pushed.visible);
     assert_eq!(log.position(pushed.id), Some(1));
+}
+
+#[wasm_bindgen_test]
+fn log_filter_by_rule_uses_the_diagnosis() {
+    let mut log = Log::new(10);
+    let mut analyzer = Analyzer::new(Config::default());
+    for (i, challenge) in [None, Some(r#"Bearer error="invalid_token""#)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut x = exchange(
+            "https://api.test/me",
+            401,
+            Some("Bearer abcdefghijklmnopqrstu"),
+        );
+        x.index = i;
+        if let Some(c) = challenge {
+            x.response.headers.push("WWW-Authenticate", c);
+        }
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    let ids = |id: u64| -> Vec<&str> {
+        log.get(id)
+            .unwrap()
+            .report
+            .findings
+            .iter()
+            .map(|f| f.id)
+            .collect()
+    };
+    assert!(ids(0).contains(&"missing-challenge"), "{:?}", ids(0));
+    assert!(!ids(1).contains(&"missing-challenge"), "{:?}", ids(1));
+    log.set_filter(Query::parse("rule:missing-challenge"), false);
+    assert_eq!(log.visible(), &[0]);
+    log.set_filter(Query::parse("-rule:missing-challenge"), false);
+    assert_eq!(log.visible(), &[1]);
+}
+
+// ---- lifetime bar ---------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn lifetime_geometry_table() {
+    // (iat, nbf, exp, leeway) relative to the request → state, request left of/inside/right of the segment
+    let cases = [
+        (Some(-3600), None, Some(-300), 60, LifetimeState::Expired),
+        (Some(-3600), None, Some(-30), 60, LifetimeState::Valid),
+        (Some(-600), None, Some(3000), 0, LifetimeState::Valid),
+        (Some(600), None, Some(4200), 60, LifetimeState::NotYetValid),
+        (
+            Some(-60),
+            Some(300),
+            Some(3900),
+            60,
+            LifetimeState::NotYetValid,
+        ),
+        (None, None, Some(-10), 0, LifetimeState::Expired),
+    ];
+    for (iat, nbf, exp, leeway, state) in cases {
+        let g = geometry(iat, nbf, exp, leeway).unwrap();
+        assert_eq!(g.state, state, "{iat:?} {nbf:?} {exp:?}");
+        for pct in [g.start_pct, g.end_pct, g.request_pct] {
+            assert!((0.0..=100.0).contains(&pct), "{pct} in range");
+        }
+        assert!(g.start_pct <= g.end_pct);
+        match state {
+            LifetimeState::Expired => assert!(g.request_pct > g.end_pct),
+            LifetimeState::NotYetValid => assert!(g.request_pct < g.start_pct),
+            LifetimeState::Valid => {
+                assert!(g.start_pct <= g.request_pct && g.request_pct <= g.end_pct + 5.0)
+            }
+        }
+    }
+    assert!(
+        geometry(Some(-10), None, None, 0).is_none(),
+        "no exp, no bar"
+    );
+}
+
+#[wasm_bindgen_test]
+fn property_lifetime_geometry_stays_on_the_bar() {
+    use proptest::prelude::*;
+    let t = proptest::option::of(-10_000_000i64..10_000_000);
+    run_property(
+        (t.clone(), t.clone(), t, 0i64..600),
+        |(iat, nbf, exp, leeway)| {
+            if let Some(g) = geometry(iat, nbf, exp, leeway) {
+                for pct in [g.start_pct, g.end_pct, g.request_pct] {
+                    prop_assert!(pct.is_finite() && (0.0..=100.0).contains(&pct));
+                }
+            } else {
+                prop_assert!(exp.is_none());
+            }
+            Ok(())
+        },
+    );
 }
 
 // ---- masking --------------------------------------------------------------------------
@@ -490,15 +613,15 @@ fn property_filter_parse_never_panics_and_free_words_match_their_url() {
     use proptest::prelude::*;
     run_property(any::<String>(), |input| {
         let q = Query::parse(&input);
-        let _ = q.matches(&facts(&input, &input, &input, 401));
+        let _ = q.matches(&facts(&input, &input, &input, 401, &[]));
         prop_assert!(q.terms.len() <= input.split_whitespace().count() + 1);
         Ok(())
     });
     run_property("[a-z0-9/._]{1,20}", |word| {
         let url = format!("https://h.test/{word}");
-        prop_assert!(Query::parse(&word).matches(&facts(&url, "h.test", "GET", 200)));
+        prop_assert!(Query::parse(&word).matches(&facts(&url, "h.test", "GET", 200, &[])));
         let negated = format!("-{}", word);
-        prop_assert!(!Query::parse(&negated).matches(&facts(&url, "h.test", "GET", 200)));
+        prop_assert!(!Query::parse(&negated).matches(&facts(&url, "h.test", "GET", 200, &[])));
         Ok(())
     });
 }

@@ -15,14 +15,14 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 
+use crate::diagnose::{Analyzer, Config};
 use crate::exchange::Exchange;
+use crate::fixes::Action;
 
-use super::analysis;
-use super::chrome;
+use super::actions::{self, ClearWhat, OriginChoice};
 use super::dom::{self, el, set_text, toggle_class, El, Slot};
 use super::filter::Query;
 use super::list::VirtualList;
-use super::messages::WorkerRequest;
 use super::store::{Log, DEFAULT_CAPACITY};
 use super::views::detail::{self, Tab};
 use super::views::format;
@@ -106,9 +106,19 @@ pub enum Msg {
     Tab(Tab),
     /// Show credentials unmasked in the detail pane.
     RevealSecrets(bool),
-    /// Clear the inspected site's cookies and cache (through the background worker).
-    ClearSiteData,
-    /// Report something in the status bar.
+    /// Run a fix's action; the string is the fix's first snippet (for the copy actions).
+    Action(Action, Option<String>),
+    /// Copy text to the clipboard.
+    Copy(String),
+    /// Ask which origins to clear (the confirmation comes next).
+    AskClear(ClearWhat),
+    /// Show the confirmation for clearing site data.
+    ShowConfirm(ClearWhat, Vec<OriginChoice>),
+    /// The user confirmed: clear these origins.
+    RunClear(ClearWhat, Vec<String>),
+    /// The user cancelled the confirmation.
+    CancelConfirm,
+    /// Report something in the status bar (and log it).
     Notice(NoticeKind, String),
 }
 
@@ -131,6 +141,8 @@ struct Ui {
     failures: Element,
     summary: Element,
     notice: Element,
+    action_log: Element,
+    confirm: Slot,
     progress: Element,
     progress_bar: Element,
     progress_text: Element,
@@ -139,6 +151,7 @@ struct Ui {
 
 struct State {
     log: Log,
+    analyzer: Analyzer,
     selected: Option<u64>,
     tab: Tab,
     reveal: bool,
@@ -161,6 +174,7 @@ impl App {
         let _ = parent.append_child(&root);
         *app.0.state.borrow_mut() = Some(State {
             log: Log::new(DEFAULT_CAPACITY),
+            analyzer: Analyzer::new(Config::default()),
             selected: None,
             tab: Tab::default(),
             reveal: false,
@@ -277,7 +291,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
                 "Remove the inspected site's cookies, Cache Storage and HTTP cache (and the selected request's origin)",
             )
             .text("Clear site cookies & cache")
-            .on("click", move |_| a.dispatch(Msg::ClearSiteData))
+            .on("click", move |_| a.dispatch(Msg::AskClear(ClearWhat::ALL)))
     });
     let toolbar = el("div")
         .class("toolbar")
@@ -364,14 +378,24 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .attr("role", "status")
         .attr("aria-live", "polite");
     let notice_node = notice.node().clone();
+    let action_log = el("ol").class("action-log-list");
+    let action_log_node = action_log.node().clone();
     let statusbar = el("div")
         .class("statusbar")
         .child(summary)
         .child(el("div").class("spacer"))
-        .child(notice);
+        .child(
+            el("details")
+                .class("action-log")
+                .child(el("summary").attr("title", "Actions log").child(notice))
+                .child(action_log),
+        );
+    let confirm = el("div").class("confirm-host");
+    let confirm_node = confirm.node().clone();
     let root = el("div")
         .class("app")
         .child(toolbar)
+        .child(confirm)
         .child(progress)
         .child(main)
         .child(statusbar);
@@ -407,6 +431,8 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         failures: failures_node,
         summary: summary_node,
         notice: notice_node,
+        action_log: action_log_node,
+        confirm: Slot::new(confirm_node),
         progress: progress_node,
         progress_bar: progress_bar_node,
         progress_text: progress_text_node,
@@ -414,6 +440,13 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
     };
     (root.into_static(), ui)
 }
+
+/// Said when a browser action is asked for outside the DevTools panel.
+const PANEL_ONLY: &str =
+    "This action needs the DevTools panel: the analyzer page cannot touch the browser.";
+
+/// Entries kept in the actions log.
+const MAX_LOGGED_ACTIONS: u32 = 100;
 
 fn failure_text(n: usize) -> String {
     format!("⚠ {}", format::count(n, "auth failure", "auth failures"))
@@ -448,7 +481,7 @@ impl State {
             "{} · {} shown · {}",
             format::count(self.log.len(), "request", "requests"),
             self.log.visible().len(),
-            format::count(failures, "auth failure", "auth failures")
+            self.analyzer.summary_line()
         );
         if self.log.dropped() > 0 {
             summary.push_str(&format!(
@@ -465,26 +498,40 @@ impl State {
         }
     }
 
-    fn add(&mut self, batch: Vec<Exchange>, host: Host) {
+    fn add(&mut self, batch: Vec<Exchange>, host: Host, app: &App) {
         if batch.is_empty() {
             return;
         }
         let follow = self.ui.list.is_at_end();
-        let mut selected_dropped = false;
+        let mut revised = Vec::new();
         for x in batch {
-            let summary = analysis::summarize(&x);
-            self.log.push(x, summary);
+            let update = self.analyzer.push_ref(&x);
+            self.log.push(x, update.report);
+            for revision in &update.revisions {
+                if let Some(id) = self.log.apply(revision) {
+                    revised.push(id);
+                }
+            }
         }
-        if let Some(id) = self.selected {
-            selected_dropped = self.log.get(id).is_none();
+        if self.selected.is_some_and(|id| self.log.get(id).is_none()) {
+            self.deselect();
         }
         self.refresh_list();
         if follow {
             self.ui.list.scroll_to_end();
             self.refresh_list();
         }
-        if selected_dropped {
-            self.deselect();
+        // Earlier rows whose findings changed: redraw just those (if in view).
+        revised.sort_unstable();
+        revised.dedup();
+        for id in revised {
+            if let Some(entry) = self.log.get(id) {
+                let row = rows::render(entry, self.selected == Some(id));
+                self.ui.list.replace_row(id, row);
+            }
+            if self.selected == Some(id) {
+                self.show_detail(app);
+            }
         }
         self.refresh_chrome(host);
     }
@@ -538,6 +585,27 @@ impl State {
         set_text(&self.ui.notice, text);
         toggle_class(&self.ui.notice, "success", kind == NoticeKind::Success);
         toggle_class(&self.ui.notice, "error", kind == NoticeKind::Error);
+        let time = String::from(js_sys::Date::new_0().to_locale_time_string("default"));
+        let item = el("li")
+            .class(match kind {
+                NoticeKind::Success => "success",
+                NoticeKind::Error => "error",
+                NoticeKind::Info => "info",
+            })
+            .child(el("time").text(&time))
+            .text_node(" ")
+            .text_node(text)
+            .into_element();
+        let _ = self
+            .ui
+            .action_log
+            .insert_before(&item, self.ui.action_log.first_child().as_ref());
+        // The log is bounded like everything else the panel keeps.
+        while self.ui.action_log.child_element_count() > MAX_LOGGED_ACTIONS {
+            if let Some(last) = self.ui.action_log.last_element_child() {
+                last.remove();
+            }
+        }
     }
 
     fn update(&mut self, msg: Msg, app: &App) {
@@ -545,10 +613,10 @@ impl State {
         match msg {
             Msg::Captured(batch) => {
                 if self.recording {
-                    self.add(batch, host);
+                    self.add(batch, host, app);
                 }
             }
-            Msg::Imported(batch) => self.add(batch, host),
+            Msg::Imported(batch) => self.add(batch, host, app),
             Msg::Progress(progress) => {
                 dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
                 if let Some(p) = progress {
@@ -632,7 +700,28 @@ impl State {
                 self.reveal = on;
                 self.show_detail(app);
             }
-            Msg::ClearSiteData => self.clear_site_data(app),
+            Msg::Action(action, snippet) => self.action(action, snippet, app),
+            Msg::Copy(text) => actions::copy(app, text),
+            Msg::AskClear(what) => {
+                if host == Host::Panel {
+                    actions::ask_clear(app, what, self.origin_candidates());
+                } else {
+                    self.notice(NoticeKind::Info, PANEL_ONLY);
+                }
+            }
+            Msg::ShowConfirm(what, choices) => {
+                self.ui
+                    .confirm
+                    .show(actions::confirm_view(app, what, &choices));
+            }
+            Msg::RunClear(what, origins) => {
+                self.ui.confirm.clear();
+                actions::run_clear(app, what, origins);
+            }
+            Msg::CancelConfirm => {
+                self.ui.confirm.clear();
+                self.notice(NoticeKind::Info, "Cancelled: nothing was cleared.");
+            }
             Msg::Notice(kind, text) => self.notice(kind, &text),
         }
     }
@@ -640,71 +729,73 @@ impl State {
     fn clear(&mut self, host: Host) {
         self.deselect();
         self.log.clear();
+        self.analyzer = Analyzer::new(Config::default());
         self.ui.list.reset();
         self.refresh_list();
         self.refresh_chrome(host);
     }
 
-    fn clear_site_data(&mut self, app: &App) {
-        // The failing API is often on another origin than the page: clear both.
-        let extra = self.selected.and_then(|id| self.log.get(id)).and_then(|e| {
-            let url = e.exchange.url();
-            let web =
-                url.scheme.eq_ignore_ascii_case("http") || url.scheme.eq_ignore_ascii_case("https");
-            web.then(|| url.origin())
-        });
-        self.notice(NoticeKind::Info, "Clearing site data…");
-        let app = app.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let mut origins = Vec::new();
-            match chrome::inspected_origin().await {
-                Ok(o) if o.starts_with("http://") || o.starts_with("https://") => origins.push(o),
-                Ok(_) | Err(_) => {}
+    /// Origins offered for clearing besides the inspected page: the selected request's
+    /// (preselected) and, unchecked, those of other failing requests.
+    fn origin_candidates(&self) -> Vec<OriginChoice> {
+        const MAX_OFFERED: usize = 6;
+        let mut out: Vec<OriginChoice> = Vec::new();
+        let selected = self.selected.and_then(|id| self.log.get(id));
+        if let Some(e) = selected {
+            out.push(OriginChoice {
+                origin: e.exchange.url().origin(),
+                checked: true,
+                why: "selected request",
+            });
+        }
+        for e in self
+            .log
+            .iter()
+            .rev()
+            .filter(|e| e.exchange.is_auth_failure())
+        {
+            if out.len() >= MAX_OFFERED {
+                break;
             }
-            if let Some(o) = extra {
-                if !origins.contains(&o) {
-                    origins.push(o);
-                }
+            let origin = e.exchange.url().origin();
+            if !out.iter().any(|c| c.origin == origin) {
+                out.push(OriginChoice {
+                    origin,
+                    checked: false,
+                    why: "a failing request",
+                });
             }
-            if origins.is_empty() {
-                app.dispatch(Msg::Notice(
-                    NoticeKind::Error,
-                    "Nothing cleared: the inspected page has no http(s) origin.".to_owned(),
-                ));
-                return;
+        }
+        out
+    }
+
+    fn action(&mut self, action: Action, snippet: Option<String>, app: &App) {
+        let panel = app.host() == Host::Panel;
+        match action {
+            Action::ClearSiteCookies if panel => actions::ask_clear(
+                app,
+                ClearWhat {
+                    cookies: true,
+                    cache: false,
+                },
+                self.origin_candidates(),
+            ),
+            Action::ClearSiteCache if panel => actions::ask_clear(
+                app,
+                ClearWhat {
+                    cookies: false,
+                    cache: true,
+                },
+                self.origin_candidates(),
+            ),
+            Action::HardReload if panel => actions::hard_reload(app),
+            Action::ClearSiteCookies | Action::ClearSiteCache | Action::HardReload => {
+                self.notice(NoticeKind::Info, PANEL_ONLY)
             }
-            let request = WorkerRequest::ClearSiteData {
-                origins: origins.clone(),
-                cookies: true,
-                cache_storage: true,
-                cache: true,
-            };
-            let (kind, text) = match chrome::send(&request).await {
-                Ok(reply) if reply.ok => {
-                    let mut text = format!(
-                        "Cleared {} for {}.",
-                        if reply.removed.is_empty() {
-                            "nothing".to_owned()
-                        } else {
-                            reply.removed.join(", ")
-                        },
-                        origins.join(", ")
-                    );
-                    for s in &reply.skipped {
-                        text.push_str(&format!(" Not cleared: {} ({}).", s.data_type, s.reason));
-                    }
-                    (NoticeKind::Success, text)
-                }
-                Ok(reply) => (
-                    NoticeKind::Error,
-                    format!(
-                        "Clearing site data failed: {}",
-                        reply.error.unwrap_or_else(|| "unknown error".to_owned())
-                    ),
-                ),
-                Err(e) => (NoticeKind::Error, format!("Clearing site data failed: {e}")),
-            };
-            app.dispatch(Msg::Notice(kind, text));
-        });
+            Action::CopyFetch | Action::CopyCurl => match snippet {
+                Some(text) => actions::copy(app, text),
+                None => self.notice(NoticeKind::Error, "Nothing to copy for this request."),
+            },
+        }
     }
 }

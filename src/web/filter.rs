@@ -11,6 +11,8 @@
 //!
 //! Parsing never fails and is linear in the input.
 
+use crate::finding::Finding;
+
 /// One filter term.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
@@ -52,12 +54,10 @@ pub struct RowFacts<'a> {
     pub status: u16,
     /// The authentication scheme sent, lowercase.
     pub scheme: Option<&'a str>,
-    /// Finding ids on the row.
-    pub rules: &'a [&'static str],
+    /// The row's findings, ranked.
+    pub findings: &'a [Finding],
     /// The resource type, lowercase.
     pub resource_type: &'a str,
-    /// The top finding's title, if any.
-    pub top_finding: Option<&'a str>,
 }
 
 /// A parsed filter. The empty query matches everything.
@@ -151,7 +151,10 @@ impl Term {
                 contains_ignore_case(row.url, t)
                     || row.method.eq_ignore_ascii_case(t)
                     || row.status.to_string() == *t
-                    || row.top_finding.is_some_and(|f| contains_ignore_case(f, t))
+                    || row
+                        .findings
+                        .first()
+                        .is_some_and(|f| contains_ignore_case(&f.title, t))
             }
             TermKind::Status(s) => row.status.to_string().starts_with(s.as_str()),
             TermKind::Domain(d) => match d.strip_prefix("*.") {
@@ -163,7 +166,7 @@ impl Term {
             },
             TermKind::Method(m) => row.method.eq_ignore_ascii_case(m),
             TermKind::Scheme(s) => row.scheme.is_some_and(|x| x.eq_ignore_ascii_case(s)),
-            TermKind::Rule(r) => row.rules.iter().any(|x| x.eq_ignore_ascii_case(r)),
+            TermKind::Rule(r) => row.findings.iter().any(|f| f.id.eq_ignore_ascii_case(r)),
             TermKind::Type(t) => row.resource_type.eq_ignore_ascii_case(t),
         }
     }

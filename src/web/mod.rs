@@ -6,15 +6,17 @@
 //!   messages to the background worker.
 //! - [`dom`]: the element builder (text only, never HTML); [`list`]: keyed updates and the
 //!   virtualized list.
-//! - [`store`], [`filter`], [`analysis`]: the request log, the filter language and the
-//!   per-exchange analysis, free of DOM.
+//! - [`store`], [`filter`]: the request log (each entry with its diagnosis from
+//!   [`crate::diagnose::Analyzer`]) and the filter language, free of DOM.
 //! - [`views`]: rows, detail tabs — shared by both hosts.
-//! - [`app`]: the shell (toolbar, list, detail, status bar) and its message loop.
+//! - [`app`]: the shell (toolbar, list, detail, status bar) and its message loop;
+//!   [`actions`], [`clipboard`], [`slice`]: browser actions, copying, time-sliced work.
 //! - [`panel`] and [`www`]: the two hosts, which differ only in where exchanges come from.
 
-pub mod analysis;
+pub mod actions;
 pub mod app;
 pub mod chrome;
+pub mod clipboard;
 pub mod dom;
 pub mod filter;
 pub mod list;

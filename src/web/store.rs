@@ -6,23 +6,23 @@
 
 use std::collections::VecDeque;
 
+use crate::diagnose::{ExchangeReport, Revision};
 use crate::exchange::Exchange;
 
-use super::analysis::Summary;
 use super::filter::{Query, RowFacts};
 
 /// Default bound on the log: older exchanges are dropped (and counted) beyond it.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 
-/// One captured exchange and what the list shows about it.
+/// One captured exchange and its diagnosis.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Arrival-order id, unique for the life of the log.
     pub id: u64,
     /// The exchange.
     pub exchange: Exchange,
-    /// Analysis results the list and filter use.
-    pub summary: Summary,
+    /// Its findings, ranked (updated when a later exchange revises them).
+    pub report: ExchangeReport,
 }
 
 impl Entry {
@@ -35,10 +35,9 @@ impl Entry {
             host: self.exchange.url().host,
             method: &self.exchange.request.method,
             status: self.exchange.response.status,
-            scheme: self.summary.scheme.as_deref(),
-            rules: &self.summary.rules,
+            scheme: self.report.scheme_sent.as_deref(),
+            findings: &self.report.findings,
             resource_type: self.exchange.resource_type.as_deref().unwrap_or(""),
-            top_finding: self.summary.top.as_ref().map(|t| t.title.as_str()),
         }
     }
 }
@@ -93,13 +92,13 @@ impl Log {
     }
 
     /// Appends an exchange, dropping the oldest beyond capacity.
-    pub fn push(&mut self, exchange: Exchange, summary: Summary) -> Pushed {
+    pub fn push(&mut self, exchange: Exchange, report: ExchangeReport) -> Pushed {
         let id = self.next_id;
         self.next_id += 1;
         let entry = Entry {
             id,
             exchange,
-            summary,
+            report,
         };
         if entry.exchange.is_auth_failure() {
             self.failures += 1;
@@ -134,6 +133,34 @@ impl Log {
         let first = self.entries.front()?.id;
         let offset = usize::try_from(id.checked_sub(first)?).ok()?;
         self.entries.get(offset)
+    }
+
+    /// The id of the entry whose exchange has `index` (exchange indexes grow with arrival,
+    /// so this is a binary search; a linear scan covers captures that break the order).
+    pub fn find_index(&self, index: usize) -> Option<u64> {
+        match self
+            .entries
+            .binary_search_by_key(&index, |e| e.exchange.index)
+        {
+            Ok(i) => self.entries.get(i).map(|e| e.id),
+            Err(_) => self
+                .entries
+                .iter()
+                .rev()
+                .find(|e| e.exchange.index == index)
+                .map(|e| e.id),
+        }
+    }
+
+    /// Applies a later finding to an earlier exchange; returns the entry's id and whether
+    /// it still passes the filter, or `None` when the entry is gone.
+    pub fn apply(&mut self, revision: &Revision) -> Option<u64> {
+        let id = self.find_index(revision.index)?;
+        let first = self.entries.front()?.id;
+        let offset = usize::try_from(id.checked_sub(first)?).ok()?;
+        let entry = self.entries.get_mut(offset)?;
+        entry.report.apply(revision);
+        Some(id)
     }
 
     /// Replaces the filter and recomputes the visible rows.
@@ -198,7 +225,7 @@ impl Log {
     }
 
     /// All kept entries, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> {
         self.entries.iter()
     }
 }

@@ -8,12 +8,17 @@ use wasm_bindgen_futures::JsFuture;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::challenge::{self, ExplainContext};
+use crate::credentials::{self, Context};
 use crate::har::HarReader;
+use crate::time::Timestamp;
 
 use super::app::{App, Host, Msg, NoticeKind, Progress};
 use super::dom::{self, el, El, Slot};
 use super::slice::{self, Job};
-use super::views::{format, secrets};
+use super::views::challenge as challenge_view;
+use super::views::credentials as credentials_view;
+use super::views::format;
 
 /// Imports a HAR file a slice at a time, with progress; a new import cancels the last.
 fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>) {
@@ -69,33 +74,65 @@ fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>) {
     *current.borrow_mut() = Some(job);
 }
 
-/// What a pasted line looks like.
+/// Splits an optional `Name:` prefix off a pasted header line.
+fn header_prefix(input: &str) -> (Option<&str>, &str) {
+    match input.split_once(':') {
+        Some((name, value))
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            (Some(name), value.trim())
+        }
+        _ => (None, input),
+    }
+}
+
+/// Decodes a pasted header value or token with the core, at the page's current time.
 fn decode_view(input: &str) -> El {
     let input = input.trim();
-    let (label, value) = match input.split_once(':') {
-        Some((name, value))
-            if !name.contains(' ') && !name.is_empty() && !value.starts_with("//") =>
-        {
-            (name.trim().to_owned(), value.trim().to_owned())
-        }
-        _ => ("Value".to_owned(), input.to_owned()),
+    let now = Timestamp(js_sys::Date::now() as i64);
+    let (name, value) = header_prefix(input);
+    let lower = name.map(str::to_ascii_lowercase);
+    let is_challenge = match lower.as_deref() {
+        Some("www-authenticate" | "proxy-authenticate") => true,
+        Some(_) => false,
+        // No header name: a value with auth-params (`realm="x"`) is a challenge; a scheme
+        // and a token is a credential.
+        None => challenge::parse_challenge_field(value)
+            .challenges
+            .iter()
+            .any(|c| !c.params.is_empty()),
     };
-    let scheme = value.split_ascii_whitespace().next().unwrap_or("");
-    let shown = secrets::header_value("authorization", &value);
+    let ctx = Context::new(now);
+    let decoded = if is_challenge {
+        let proxy = lower.as_deref() == Some("proxy-authenticate");
+        let title = if proxy {
+            "Proxy-Authenticate"
+        } else {
+            "WWW-Authenticate"
+        };
+        challenge_view::field(title, &[value], proxy, &ExplainContext::default())
+    } else if lower.is_some() || value.contains(' ') {
+        let proxy = lower.as_deref() == Some("proxy-authorization");
+        let location = if proxy {
+            "Proxy-Authorization"
+        } else {
+            "Authorization"
+        };
+        credentials_view::credential(
+            location,
+            &credentials::decode_authorization(value, &ctx.proxy(proxy)),
+            "now",
+        )
+    } else {
+        credentials_view::credential("Token", &credentials::decode_bare_token(value, &ctx), "now")
+    };
     el("div")
         .class("decoded")
-        .child(
-            el("div")
-                .class("hdr")
-                .child(el("span").class("hdr-name").text(&label))
-                .child(el("span").class("hdr-value").text(&shown)),
-        )
-        .child(
-            el("div")
-                .class("hdr")
-                .child(el("span").class("hdr-name").text("Scheme"))
-                .child(el("span").class("hdr-value").text(scheme)),
-        )
+        .child(el("p").class("decoded-note").text(&format!(
+            "Decoded in this page at {} (times are relative to now).",
+            format::utc_time(now)
+        )))
+        .child(decoded)
 }
 
 /// The page's state outside the shared app: the decode output and the running import.

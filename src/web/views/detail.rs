@@ -1,35 +1,64 @@
-//! The detail pane: a tab strip and the selected tab's content for one entry.
+//! The detail pane: a tab strip and the selected tab's content for one entry. The first
+//! tab is the answer (Diagnosis); raw headers come last.
 
 use super::super::app::{App, Msg};
-use super::super::dom::{el, View};
+use super::super::dom::{el, event_checked, View};
 use super::super::store::Entry;
-use super::headers;
+use super::{challenge, credentials, diagnosis, headers};
+use crate::time::Timestamp;
 
 /// The detail tabs, in strip order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
-    /// Request and response headers, auth-related ones set apart.
+    /// Ranked findings with evidence and fixes.
     #[default]
+    Diagnosis,
+    /// Every credential the request carried, decoded.
+    Credentials,
+    /// The response's challenges, parsed and explained.
+    Challenge,
+    /// Request and response headers, auth-related ones set apart.
     Headers,
 }
 
 impl Tab {
     /// Every tab in strip order.
-    pub const ALL: &'static [Tab] = &[Tab::Headers];
+    pub const ALL: &'static [Tab] = &[
+        Tab::Diagnosis,
+        Tab::Credentials,
+        Tab::Challenge,
+        Tab::Headers,
+    ];
 
     /// The label on the tab.
     pub fn label(self) -> &'static str {
         match self {
+            Tab::Diagnosis => "Diagnosis",
+            Tab::Credentials => "Credentials",
+            Tab::Challenge => "Challenge",
             Tab::Headers => "Headers",
         }
     }
 
-    /// A stable id for tests and `aria-controls`.
+    /// A stable id for tests and `aria-labelledby`.
     pub fn id(self) -> &'static str {
         match self {
+            Tab::Diagnosis => "diagnosis",
+            Tab::Credentials => "credentials",
+            Tab::Challenge => "challenge",
             Tab::Headers => "headers",
         }
     }
+}
+
+/// The instant a request's credentials are judged at: the diagnosis' reference, else the
+/// request start, else `fallback` (the face's clock, for captures without times).
+pub fn reference_time(entry: &Entry, fallback: Timestamp) -> Timestamp {
+    entry
+        .report
+        .at
+        .or(entry.exchange.started_at)
+        .unwrap_or(fallback)
 }
 
 /// Draws the pane for `entry` with `tab` selected.
@@ -53,6 +82,7 @@ pub fn render(entry: &Entry, tab: Tab, reveal: bool, app: &App) -> View {
             .class_if(selected, "selected")
             .attr("role", "tab")
             .attr("id", &format!("tab-{}", t.id()))
+            .attr("data-tab", t.id())
             .attr("aria-selected", if selected { "true" } else { "false" })
             .attr("tabindex", if selected { "0" } else { "-1" })
             .text(t.label())
@@ -69,12 +99,19 @@ pub fn render(entry: &Entry, tab: Tab, reveal: bool, app: &App) -> View {
                     .class("reveal-secrets")
                     .flag("checked", reveal)
                     .on("change", move |e| {
-                        app.dispatch(Msg::RevealSecrets(super::super::dom::event_checked(e)))
+                        app.dispatch(Msg::RevealSecrets(event_checked(e)))
                     }),
             )
             .text_node("Show secrets")
     };
+    let x = &entry.exchange;
     let body = match tab {
+        Tab::Diagnosis => diagnosis::render(entry, reveal, app),
+        Tab::Credentials => credentials::render_request(
+            &x.request,
+            reference_time(entry, Timestamp(js_sys::Date::now() as i64)),
+        ),
+        Tab::Challenge => challenge::render(x.response.status, &x.response.headers),
         Tab::Headers => headers::render(entry, reveal),
     };
     el("div")
@@ -96,6 +133,7 @@ pub fn render(entry: &Entry, tab: Tab, reveal: bool, app: &App) -> View {
             el("div")
                 .class("detail-body")
                 .attr("role", "tabpanel")
+                .attr("data-tab", tab.id())
                 .attr("aria-labelledby", &format!("tab-{}", tab.id()))
                 .child(body),
         )

@@ -88,7 +88,7 @@ pub fn render(entry: &Entry, selected: bool) -> Element {
                 .text(&format::status(status))
         }
     };
-    let finding = entry.summary.top.as_ref();
+    let finding = entry.report.top();
     let time_title = x
         .started_at
         .map(|t| format!("started {} (UTC)", format::utc_time(t)));
@@ -105,13 +105,14 @@ pub fn render(entry: &Entry, selected: bool) -> Element {
         .child(cell("type", x.resource_type.as_deref().unwrap_or("other")))
         .child(cell(
             "scheme",
-            entry.summary.scheme.as_deref().unwrap_or(""),
+            entry.report.scheme_sent.as_deref().unwrap_or(""),
         ))
         .child(match finding {
             Some(f) => cell("finding", &f.title)
                 .class_if(f.severity == Severity::Error, "sev-error")
                 .class_if(f.severity == Severity::Warning, "sev-warning")
-                .attr("title", f.id),
+                .attr("data-rule", f.id)
+                .attr("title", &format!("{} ({})", f.title, f.id)),
             None => cell("finding", ""),
         })
         .child(cell("time", &format::duration(x.time_ms)).attr_opt("title", time_title.as_deref()))

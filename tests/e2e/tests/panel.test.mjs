@@ -88,9 +88,47 @@ describe("Auth panel in real DevTools", () => {
     await panel.waitForFunction(() => [...document.querySelectorAll(".vlist .row")].some((r) => !r.classList.contains("auth-fail")));
   });
 
+  it("answers first: the Diagnosis tab puts the scenario's expected finding on top", async () => {
+    const scenarios = await (await fetch(`${playground.origin}/api/scenarios.json`)).json();
+    const list = Array.isArray(scenarios) ? scenarios : scenarios.scenarios;
+    const expected = list.find((s) => s.id === "expired-jwt").expected_finding;
+    assert.equal(expected, "token-expired");
+    const row = await waitForRow(panel, (r) => r.status === "401" && r.name?.includes("/api/expired-jwt"));
+    await panel.click(`.vlist .row[data-key="${row.key}"]`);
+    await panel.waitForSelector('.detail-body[data-tab="diagnosis"] .finding');
+    const top = await panel.$eval(".diagnosis-tab .finding", (f) => ({
+      rule: f.dataset.rule,
+      title: f.querySelector(".finding-title").textContent,
+      severity: f.querySelector(".sev-word").textContent,
+      evidence: [...f.querySelectorAll(".ev dd")].map((d) => d.textContent),
+    }));
+    assert.equal(top.rule, expected, `top finding: ${JSON.stringify(top)}`);
+    assert.equal(top.severity, "error");
+    const finding = await panel.$eval(`.vlist .row[data-key="${row.key}"] .c-finding`, (c) => c.dataset.rule);
+    assert.equal(finding, expected, "the list's Finding column shows the same rule");
+  });
+
+  it("the Credentials tab decodes the JWT and marks it expired on the lifetime bar", async () => {
+    await panel.click('.detail .tab[data-tab="credentials"]');
+    await panel.waitForSelector(".credentials-tab .credential");
+    const cred = await panel.$eval(".credentials-tab .credential", (c) => ({
+      kind: c.dataset.kind,
+      claims: [...c.querySelectorAll(".jwt-claims .kv-name")].map((n) => n.textContent),
+      lifetime: c.querySelector(".lifetime")?.className ?? "",
+      state: c.querySelector(".lt-state")?.textContent ?? "",
+      token: [...c.querySelectorAll(".kv")].find((k) => k.querySelector(".kv-name")?.textContent === "Token")?.querySelector(".kv-value")?.textContent ?? "",
+    }));
+    assert.equal(cred.kind, "jws");
+    assert.ok(cred.claims.includes("exp"), `claims: ${cred.claims}`);
+    assert.match(cred.lifetime, /\bexpired\b/);
+    assert.equal(cred.state, "expired at this request");
+    assert.match(cred.token, /…\[\d+ chars\]/, "the token is masked");
+  });
+
   it("shows the selected request's headers with the auth-related ones set apart", async () => {
     const row = await waitForRow(panel, (r) => r.status === "401" && r.name?.includes("/api/expired-jwt"));
     await panel.click(`.vlist .row[data-key="${row.key}"]`);
+    await panel.click('.detail .tab[data-tab="headers"]');
     await panel.waitForSelector(".detail .headers-tab");
     const auth = await panel.$$eval(".hdr-section.auth .hdr", (els) =>
       els.map((e) => [e.querySelector(".hdr-name").textContent.toLowerCase(), e.querySelector(".hdr-value").textContent]),
@@ -129,6 +167,11 @@ describe("Auth panel in real DevTools", () => {
     assert.ok(cookiesBefore.some(control), "control cookie set");
 
     await panel.click("button.clear-site");
+    // Destructive: the panel asks first, with the origins to clear preselected.
+    await panel.waitForSelector(".confirm-bar", { timeout: 10000 });
+    const offered = await panel.$$eval("input.confirm-origin", (els) => els.map((e) => [e.value, e.checked]));
+    assert.deepEqual(offered.filter(([, on]) => on).map(([o]) => o), [playground.origin], `offered: ${JSON.stringify(offered)}`);
+    await panel.click("button.confirm-clear");
     await panel.waitForSelector(".notice.success, .notice.error", { timeout: 10000 });
     const notice = await panel.$eval(".notice", (e) => ({ text: e.textContent, ok: e.classList.contains("success") }));
     assert.ok(notice.ok, `notice: ${notice.text}`);
@@ -140,9 +183,16 @@ describe("Auth panel in real DevTools", () => {
     assert.ok(cookiesAfter.some(control), "the control cookie on the other host survives");
   });
 
-  it("saves a screenshot of the panel", async () => {
+  it("saves screenshots of the panel (Diagnosis and Credentials tabs)", async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
+    const row = await waitForRow(panel, (r) => r.status === "401" && r.name?.includes("/api/expired-jwt"));
+    await panel.click(`.vlist .row[data-key="${row.key}"]`);
+    await panel.click('.detail .tab[data-tab="diagnosis"]');
+    await panel.waitForSelector('.detail-body[data-tab="diagnosis"] .finding');
     const box = await screenshotPanel(env.devtools, join(SCREENSHOTS, "panel.png"));
     assert.ok(box.width > 800 && box.height > 300, `panel is visible and large: ${JSON.stringify(box)}`);
+    await panel.click('.detail .tab[data-tab="credentials"]');
+    await panel.waitForSelector(".credentials-tab .lifetime");
+    await screenshotPanel(env.devtools, join(SCREENSHOTS, "credentials.png"));
   });
 });
