@@ -1,6 +1,8 @@
 //! What the UI masks when it shows captured data (secrets are masked by default; the user
 //! can reveal them for the current view).
 
+use crate::cookie;
+use crate::fixes::request::mask_authorization;
 use crate::secret::{mask, mask_all};
 
 /// Header fields whose values are credentials or carry them.
@@ -44,39 +46,36 @@ pub fn is_secret_header(name: &str) -> bool {
     SECRET_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
-/// `name=value` pairs separated by `;`: values masked, names and attributes kept.
-fn mask_cookie_pairs(value: &str, only_first: bool) -> String {
-    value
-        .split(';')
-        .enumerate()
-        .map(|(i, part)| {
-            let trimmed = part.trim();
-            if only_first && i > 0 {
-                return trimmed.to_owned();
-            }
-            match trimmed.split_once('=') {
-                Some((name, v)) => format!("{name}={}", mask(v)),
-                None => trimmed.to_owned(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// A header value as shown by default: credentials masked, their structure kept (scheme,
-/// cookie names and attributes). A Basic password is never shown, not even its prefix.
+/// Digest parameter names, cookie names and attributes). A Basic password is never shown,
+/// not even its prefix. The masking itself is the core's ([`mask_authorization`],
+/// [`cookie`]); this module only decides which fields get it.
 pub fn header_value(name: &str, value: &str) -> String {
     let lower = name.to_ascii_lowercase();
     match lower.as_str() {
-        "authorization" | "proxy-authorization" => match value.trim().split_once(' ') {
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("basic") => {
-                format!("{scheme} {}", mask_all(rest.trim()))
+        "authorization" | "proxy-authorization" => mask_authorization(value),
+        "cookie" => cookie::parse_cookie_header(value)
+            .masked()
+            .iter()
+            .map(|c| format!("{}={}", c.name, c.value))
+            .collect::<Vec<_>>()
+            .join("; "),
+        "set-cookie" => {
+            // Only the first pair is the cookie; the attributes are not secret and matter.
+            let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+            let masked = match pair.split_once('=') {
+                Some((n, v)) => {
+                    let m = cookie::MaskedCookie::new(n.trim(), v.trim());
+                    format!("{}={}", m.name, m.value)
+                }
+                None => mask(pair.trim()),
+            };
+            if attributes.is_empty() {
+                masked
+            } else {
+                format!("{masked};{attributes}")
             }
-            Some((scheme, rest)) => format!("{scheme} {}", mask(rest.trim())),
-            None => mask(value),
-        },
-        "cookie" => mask_cookie_pairs(value, false),
-        "set-cookie" => mask_cookie_pairs(value, true),
+        }
         _ if is_secret_header(&lower) => mask(value),
         _ => value.to_owned(),
     }
