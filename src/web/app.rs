@@ -22,6 +22,7 @@ use crate::fixes::Action;
 use super::actions::{self, ClearWhat, OriginChoice};
 use super::dom::{self, el, set_text, toggle_class, El, Slot};
 use super::filter::Query;
+use super::import;
 use super::list::VirtualList;
 use super::store::{Log, DEFAULT_CAPACITY};
 use super::views::detail::{self, Tab};
@@ -86,6 +87,8 @@ pub enum Msg {
     Select(u64),
     /// Close the detail pane.
     Deselect,
+    /// Move keyboard focus into the detail pane (Enter in the list).
+    FocusDetail,
     /// Move the selection.
     Nav(Nav),
     /// The filter box changed.
@@ -153,6 +156,7 @@ struct State {
     log: Log,
     analyzer: Analyzer,
     selected: Option<u64>,
+    related: Vec<u64>,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -176,6 +180,7 @@ impl App {
             log: Log::new(DEFAULT_CAPACITY),
             analyzer: Analyzer::new(Config::default()),
             selected: None,
+            related: Vec::new(),
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -293,6 +298,28 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
             .text("Clear site cookies & cache")
             .on("click", move |_| a.dispatch(Msg::AskClear(ClearWhat::ALL)))
     });
+    let import_job = Rc::new(RefCell::new(None));
+    let a = app.clone();
+    let import = live.then(|| {
+        el("label")
+            .class("text-button")
+            .class("import-har")
+            .attr(
+                "title",
+                "Analyse a HAR file (replaces the list; live capture continues)",
+            )
+            .text_node("Import HAR…")
+            .child(
+                el("input")
+                    .attr("type", "file")
+                    .attr("accept", ".har,.json,application/json")
+                    .class("visually-hidden")
+                    .attr("aria-label", "Import a HAR file")
+                    .on("change", move |e| {
+                        import::import_file_from(e, &a, &import_job)
+                    }),
+            )
+    });
     let toolbar = el("div")
         .class("toolbar")
         .attr("role", "toolbar")
@@ -306,6 +333,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .child(filter)
         .child(el("div").class("spacer"))
         .child(failures)
+        .child_opt(import)
         .child_opt(clear_site);
 
     let progress_bar = el("div").class("progress-bar");
@@ -352,6 +380,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
                     "Home" => Msg::Nav(Nav::Home),
                     "End" => Msg::Nav(Nav::End),
                     "Escape" => Msg::Deselect,
+                    "Enter" => Msg::FocusDetail,
                     _ => return,
                 };
                 e.prevent_default();
@@ -469,6 +498,7 @@ impl State {
         let rows = LogRows {
             log: &self.log,
             selected: self.selected,
+            related: &self.related,
         };
         self.ui.list.refresh(&rows);
     }
@@ -526,7 +556,8 @@ impl State {
         revised.dedup();
         for id in revised {
             if let Some(entry) = self.log.get(id) {
-                let row = rows::render(entry, self.selected == Some(id));
+                let row =
+                    rows::render(entry, self.selected == Some(id), self.related.contains(&id));
                 self.ui.list.replace_row(id, row);
             }
             if self.selected == Some(id) {
@@ -547,9 +578,43 @@ impl State {
         let Some(entry) = self.selected.and_then(|id| self.log.get(id)) else {
             return;
         };
+        // Re-rendering removes the focused control; keep keyboard users where they were.
+        let had_focus = dom::document()
+            .and_then(|d| d.active_element())
+            .is_some_and(|a| self.ui.detail.host().contains(Some(&a)));
         let view = detail::render(entry, self.tab, self.reveal, app);
         self.ui.detail.show(view);
         toggle_class(&self.ui.main, "has-detail", true);
+        if had_focus {
+            self.focus_selected_tab();
+        }
+    }
+
+    fn focus_selected_tab(&self) {
+        if let Some(tab) = self
+            .ui
+            .detail
+            .host()
+            .query_selector(".tab.selected")
+            .ok()
+            .flatten()
+        {
+            dom::focus(&tab);
+        }
+    }
+
+    fn set_related(&mut self, related: Vec<u64>) {
+        for id in &self.related {
+            if let Some(row) = self.ui.list.row(*id) {
+                toggle_class(row, "related", false);
+            }
+        }
+        for id in &related {
+            if let Some(row) = self.ui.list.row(*id) {
+                toggle_class(row, "related", true);
+            }
+        }
+        self.related = related;
     }
 
     fn select(&mut self, id: u64, app: &App) {
@@ -558,6 +623,7 @@ impl State {
         }
         self.selected = Some(id);
         self.set_row_selected(id, true);
+        self.set_related(self.log.related(id));
         if let Some(pos) = self.log.position(id) {
             self.ui.list.scroll_into_view(pos);
         }
@@ -569,6 +635,7 @@ impl State {
         if let Some(old) = self.selected.take() {
             self.set_row_selected(old, false);
         }
+        self.set_related(Vec::new());
         self.ui.detail.clear();
         toggle_class(&self.ui.main, "has-detail", false);
     }
@@ -635,6 +702,7 @@ impl State {
                 self.deselect();
                 self.refresh_list();
             }
+            Msg::FocusDetail => self.focus_selected_tab(),
             Msg::Nav(nav) => {
                 let visible = self.log.visible();
                 let Some(last) = visible.len().checked_sub(1) else {

@@ -19,6 +19,7 @@ pub mod chrome;
 pub mod clipboard;
 pub mod dom;
 pub mod filter;
+pub mod import;
 pub mod list;
 pub mod messages;
 pub mod panel;

@@ -163,6 +163,25 @@ impl Log {
         Some(id)
     }
 
+    /// Entries the findings of `id` involve (a preflight, redirect hops, the refresh and
+    /// the retry), without `id` itself.
+    pub fn related(&self, id: u64) -> Vec<u64> {
+        let Some(entry) = self.get(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<u64> = entry
+            .report
+            .findings
+            .iter()
+            .flat_map(|f| f.entries.iter())
+            .filter_map(|index| self.find_index(*index))
+            .filter(|other| *other != id)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Replaces the filter and recomputes the visible rows.
     pub fn set_filter(&mut self, query: Query, auth_only: bool) {
         self.query = query;

@@ -3,76 +3,21 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::challenge::{self, ExplainContext};
 use crate::credentials::{self, Context};
-use crate::har::HarReader;
 use crate::time::Timestamp;
 
-use super::app::{App, Host, Msg, NoticeKind, Progress};
+use super::app::{App, Host};
 use super::dom::{self, el, El, Slot};
-use super::slice::{self, Job};
+use super::import;
+use super::slice::Job;
 use super::views::challenge as challenge_view;
 use super::views::credentials as credentials_view;
 use super::views::format;
-
-/// Imports a HAR file a slice at a time, with progress; a new import cancels the last.
-fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>) {
-    if let Some(job) = current.borrow_mut().take() {
-        job.cancel();
-    }
-    let mut reader = match HarReader::new(bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            app.dispatch(Msg::Notice(
-                NoticeKind::Error,
-                format!("Not a HAR file: {e}."),
-            ));
-            return;
-        }
-    };
-    app.dispatch(Msg::Clear);
-    let app = app.clone();
-    let (mut entries, mut problems) = (0usize, 0usize);
-    let job = slice::run_sliced(move |deadline| {
-        let mut exchanges = Vec::new();
-        let (bytes_done, total_bytes, done) = loop {
-            let batch = reader.next_batch(64);
-            entries += batch.exchanges.len();
-            problems += batch.diagnostics.len();
-            exchanges.extend(batch.exchanges);
-            if batch.done || deadline.passed() {
-                break (batch.bytes_done, batch.total_bytes, batch.done);
-            }
-        };
-        app.dispatch(Msg::Imported(exchanges));
-        let progress = (!done).then(|| Progress {
-            fraction: bytes_done as f64 / total_bytes.max(1) as f64,
-            text: format!(
-                "Reading HAR: {entries} entries, {} of {}",
-                format::bytes(bytes_done),
-                format::bytes(total_bytes)
-            ),
-        });
-        app.dispatch(Msg::Progress(progress));
-        if done {
-            let mut text = format!("Imported {}.", format::count(entries, "entry", "entries"));
-            if problems > 0 {
-                text.push_str(&format!(
-                    " {} could not be read fully.",
-                    format::count(problems, "problem", "problems")
-                ));
-            }
-            app.dispatch(Msg::Notice(NoticeKind::Success, text));
-        }
-        !done
-    });
-    *current.borrow_mut() = Some(job);
-}
 
 /// Splits an optional `Name:` prefix off a pasted header line.
 fn header_prefix(input: &str) -> (Option<&str>, &str) {
@@ -145,7 +90,7 @@ struct Page {
 fn handle_text(page: &Page, text: String) {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        import_har(&page.app, &page.import, text.into_bytes());
+        import::import_har(&page.app, &page.import, text.into_bytes());
     } else if !trimmed.is_empty() {
         page.output
             .borrow_mut()
@@ -201,24 +146,7 @@ pub fn start_www() -> Result<(), JsValue> {
             .class("har-file")
             .attr("aria-label", "Open a HAR file")
             .on("change", move |e| {
-                let Some(file) = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    .and_then(|i| i.files())
-                    .and_then(|f| f.get(0))
-                else {
-                    return;
-                };
-                let page = page.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    match JsFuture::from(file.text()).await {
-                        Ok(text) => handle_text(&page, text.as_string().unwrap_or_default()),
-                        Err(_) => page.app.dispatch(Msg::Notice(
-                            NoticeKind::Error,
-                            "Could not read the file.".to_owned(),
-                        )),
-                    }
-                });
+                import::import_file_from(e, &page.app, &page.import)
             })
     };
     let area = el("section")

@@ -22,6 +22,15 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// The tab `step` places away in strip order, wrapping (ArrowLeft / ArrowRight).
+    pub fn cycle(self, step: isize) -> Tab {
+        let all = Tab::ALL;
+        let at = all.iter().position(|t| *t == self).unwrap_or(0);
+        let len = all.len() as isize;
+        let next = (at as isize + step).rem_euclid(len) as usize;
+        all.get(next).copied().unwrap_or_default()
+    }
+
     /// Every tab in strip order.
     pub const ALL: &'static [Tab] = &[
         Tab::Diagnosis,

@@ -53,8 +53,9 @@ fn failure_label(status: u16) -> &'static str {
     }
 }
 
-/// Draws one row.
-pub fn render(entry: &Entry, selected: bool) -> Element {
+/// Draws one row; `related` marks rows linked to the selected one (a preflight and its
+/// request, redirect hops, 401 → refresh → retry).
+pub fn render(entry: &Entry, selected: bool, related: bool) -> Element {
     let x = &entry.exchange;
     let url = x.url();
     let status = x.response.status;
@@ -96,6 +97,7 @@ pub fn render(entry: &Entry, selected: bool) -> Element {
         .class("row")
         .class_if(failed, "auth-fail")
         .class_if(selected, "selected")
+        .class_if(related, "related")
         .attr("role", "row")
         .attr("data-key", &entry.id.to_string())
         .attr("aria-selected", if selected { "true" } else { "false" })
@@ -133,6 +135,8 @@ pub struct LogRows<'a> {
     pub log: &'a Log,
     /// The selected entry id.
     pub selected: Option<u64>,
+    /// Entries related to the selected one.
+    pub related: &'a [u64],
 }
 
 impl Rows for LogRows<'_> {
@@ -151,7 +155,11 @@ impl Rows for LogRows<'_> {
             .get(index)
             .and_then(|id| self.log.get(*id))
         {
-            Some(entry) => render(entry, self.selected == Some(entry.id)),
+            Some(entry) => render(
+                entry,
+                self.selected == Some(entry.id),
+                self.related.contains(&entry.id),
+            ),
             None => el("div").class("row").into_element(),
         }
     }
