@@ -389,34 +389,53 @@ fn sigv4_structure_problems() {
 
 #[test]
 fn negotiate_and_ntlm_tokens() {
-    let ntlm1 = encode(b"NTLMSSP\0\x01\0\0\0\x07\x82\x08\xa2", Alphabet::Standard);
-    let ntlm3 = encode(b"NTLMSSP\0\x03\0\0\0rest-of-message", Alphabet::Standard);
-    let spnego = encode(
-        &[0x60, 0x82, 0x01, 0x00, 0x06, 0x06, 0x2b],
+    use authlens::challenge::negotiate::TokenKind;
+    let ntlm1 = encode(
+        b"NTLMSSP\0\x01\0\0\0\x07\x82\x08\xa2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
         Alphabet::Standard,
     );
-    // (value, kind, mechanism, ntlm type)
+    // GSS-API framing, SPNEGO OID, negTokenInit offering Kerberos.
+    let mut blob = vec![0x60, 0x1b, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02];
+    blob.extend([0xa0, 0x11, 0x30, 0x0f, 0xa0, 0x0d, 0x30, 0x0b]);
+    blob.extend([
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02,
+    ]);
+    let spnego = encode(&blob, Alphabet::Standard);
+    // (value, kind, token kind, ntlm type)
     let cases = [
-        (format!("NTLM {ntlm1}"), Kind::Ntlm, "ntlm", Some(1)),
-        (format!("Negotiate {ntlm3}"), Kind::Ntlm, "ntlm", Some(3)),
+        (
+            format!("NTLM {ntlm1}"),
+            Kind::Ntlm,
+            TokenKind::Ntlm,
+            Some(1),
+        ),
+        (
+            format!("Negotiate {ntlm1}"),
+            Kind::Ntlm,
+            TokenKind::Ntlm,
+            Some(1),
+        ),
         (
             format!("Negotiate {spnego}"),
             Kind::Negotiate,
-            "spnego",
+            TokenKind::SpnegoInit,
             None,
         ),
     ];
-    for (value, kind, mechanism, msg_type) in cases {
+    for (value, kind, token_kind, msg_type) in cases {
         let d = decode_authorization(&value, &ctx());
         assert_eq!(d.kind, kind, "{value}");
         let n = d.negotiate.as_ref().unwrap();
-        assert_eq!(
-            (n.mechanism, n.ntlm_message_type),
-            (mechanism, msg_type),
-            "{value}"
+        assert_eq!(n.kind, token_kind, "{value}");
+        assert_eq!(n.ntlm.as_ref().map(|m| m.message_type), msg_type, "{value}");
+        assert!(
+            d.finding("malformed-authorization").is_none(),
+            "{value}: {:?}",
+            d.findings
         );
-        assert!(d.findings.is_empty(), "{value}: {:?}", d.findings);
     }
+    let d = decode_authorization("Negotiate", &ctx());
+    assert_eq!(d.findings[0].id, "malformed-authorization");
 }
 
 #[test]
@@ -460,5 +479,54 @@ fn azure_sas_and_presigned_urls() {
     assert_eq!(
         creds[0].credential.aws4.as_ref().unwrap().region.as_deref(),
         Some("us-east-1")
+    );
+}
+
+#[test]
+fn cookies_with_jwts_and_session_ids() {
+    let expired = jwt(json!({"sub": "u1", "exp": NOW.unix_secs() - 120}));
+    let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4.XFBoMYUZodetZdvTiFvSkQ";
+    let cookie = format!(
+        "_ga=GA1.1.123.456; theme=dark; JSESSIONID=0123456789ABCDEF0123456789ABCDEF; custom_jwt=\"{expired}\"; next-auth.session-token={jwe}; connect.sid=s%3Aabc.def"
+    );
+    let r = request(
+        "GET",
+        "https://app.example/api",
+        &[("Cookie", cookie.as_str())],
+    );
+    let creds = from_request(&r, &ctx());
+    let summary: Vec<(String, Kind)> = creds
+        .iter()
+        .map(|c| (c.location.clone(), c.credential.kind))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("cookie JSESSIONID".to_string(), Kind::Opaque),
+            ("cookie custom_jwt".to_string(), Kind::Jws),
+            ("cookie next-auth.session-token".to_string(), Kind::Jwe),
+            ("cookie connect.sid".to_string(), Kind::Opaque),
+        ]
+    );
+    assert_eq!(
+        creds[0].credential.issuer_hint.as_deref(),
+        Some("Java servlet session")
+    );
+    assert_eq!(creds[1].credential.findings[0].id, "token-expired");
+    assert_eq!(
+        creds[1].source,
+        Source::Cookie {
+            name: "custom_jwt".to_string(),
+            index: 0
+        }
+    );
+    assert_eq!(
+        creds[2].credential.header.as_ref().unwrap()["enc"],
+        "A256GCM"
+    );
+    let json = serde_json::to_string(&creds).unwrap();
+    assert!(
+        !json.contains("0123456789ABCDEF0123456789ABCDEF"),
+        "session id leaked"
     );
 }

@@ -476,3 +476,57 @@ fn bare_token_guesses() {
     );
     assert!(d.proxy);
 }
+
+#[test]
+fn json_contract_fields_are_always_present() {
+    let jwe = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp2ojaHV7LFpZcgV7T6DVZKTyKOMTYUmKoTCVJRgckCL9kiMT03JGeipsEdY3mx_etLbbWSrFr05kLzcSr4qKAq7YN7e9jwQRb23nfa6c9d-StnImGyFDbSv04uVuxIp5Zms1gNxKKK2Da14B8S4rzVRltdYwam_lDp5XnZAYpQdb76FdIKLaVmqgfwX7XWRxv2322i-vDxRfqNzo_tETKzpVLzfiwQyeyPGLBIO56YJ7eObdv0je81860ppamavo35UgoRdbYaBcoh9QcfylQr66oc6vFWXRcZ_ZT2LawVCWTIy3brGPi6UklfCpIMfIjf7iGdXKHzg.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ";
+    // (value, kind as serialized)
+    let cases = [
+        ("Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lzc3Vlci5leGFtcGxlIn0.c2ln".to_string(), "jws"),
+        (format!("Bearer {jwe}"), "jwe"),
+        ("Bearer mF_9.B5f-4.1JqM".to_string(), "opaque"),
+        ("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_string(), "basic"),
+        ("Digest username=\"Mufasa\", realm=\"r\", nonce=\"n\", uri=\"/\", response=\"8ca523f5e9506fed4657c9700eebdbec\"".to_string(), "digest"),
+        ("NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAA=".to_string(), "ntlm"),
+        ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261121/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024".to_string(), "aws4"),
+        ("Token 0123456789abcdef".to_string(), "apikey"),
+        ("Custom whatever".to_string(), "unknown"),
+        ("".to_string(), "unknown"),
+    ];
+    for (value, kind) in cases {
+        let d = decode_authorization(&value, &ctx());
+        let json = serde_json::to_value(&d).unwrap();
+        for key in [
+            "scheme",
+            "kind",
+            "header",
+            "claims",
+            "username",
+            "issuer_hint",
+            "findings",
+        ] {
+            assert!(json.get(key).is_some(), "{value}: no {key} in {json}");
+        }
+        assert_eq!(json["kind"], kind, "{value}");
+        assert!(json["findings"].is_array());
+        for f in json["findings"].as_array().unwrap() {
+            for key in ["id", "severity", "title", "detail"] {
+                assert!(f.get(key).is_some(), "{value}: finding without {key}");
+            }
+        }
+    }
+    let d = decode_authorization(
+        "Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lzc3Vlci5leGFtcGxlIn0.c2ln",
+        &ctx(),
+    );
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["header"]["alg"], "HS256");
+    assert_eq!(json["claims"]["iss"], "https://issuer.example");
+    assert_eq!(json["issuer_hint"], "https://issuer.example");
+    assert_eq!(json["username"], serde_json::Value::Null);
+    let d = decode_authorization(&format!("Bearer {jwe}"), &ctx());
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["header"]["enc"], "A256GCM");
+    assert_eq!(json["claims"], serde_json::Value::Null);
+    assert_eq!(json["jose"]["encrypted"]["ciphertext_bytes"], 63);
+}

@@ -2,7 +2,12 @@
 //! suppression, flow rules with revisions, the summary line and the memory bound.
 
 // Test helpers outside #[test] functions: a panic here is a failing test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use authlens::diagnose::{analyze_exchanges, Analyzer, Config, ExchangeReport, CATALOGUE};
 use authlens::exchange::{Body, Exchange, Headers, Request, Response};
@@ -111,6 +116,46 @@ impl B {
 const TOKEN_A: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1MSIsImF1ZCI6Imh0dHBzOi8vYXBpLmV4YW1wbGUuY29tIn0.c2lnbmF0dXJlLWE";
 const TOKEN_B: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1MSIsImF1ZCI6Imh0dHBzOi8vYXBpLmV4YW1wbGUuY29tIiwibiI6Mn0.c2lnbmF0dXJlLWI";
 const API: &str = "https://api.example.com/v1/me";
+const DPOP_AT: &str = "dpop-at-0123456789abcdefghijklmnop";
+
+fn b64(s: &[u8]) -> String {
+    authlens::base64::encode(s, authlens::base64::Alphabet::UrlSafe)
+}
+
+/// A JWS with the given header and claims and a dummy signature (nothing verifies signatures).
+fn jwt(header: &str, claims: &str) -> String {
+    format!(
+        "{}.{}.{}",
+        b64(header.as_bytes()),
+        b64(claims.as_bytes()),
+        b64(b"not-a-real-signature-0123456789")
+    )
+}
+
+/// An access token for api.example.com, with `exp`/`iat` relative to T0 in seconds.
+fn access_token(iat: i64, exp: i64, extra: &str) -> String {
+    let t0 = at_secs(0).unix_secs();
+    jwt(
+        r#"{"alg":"RS256","typ":"at+jwt","kid":"k1"}"#,
+        &format!(
+            r#"{{"iss":"https://id.example.com","sub":"u1","aud":"https://api.example.com","iat":{},"exp":{}{extra}}}"#,
+            t0 + iat,
+            t0 + exp
+        ),
+    )
+}
+
+/// A DPoP proof (RFC 9449 §4.2) for `method url` at T0 + `iat` bound to `DPOP_AT`.
+fn dpop_proof(method: &str, url: &str, iat: i64) -> String {
+    let ath = b64(&authlens::jose::sha256(DPOP_AT.as_bytes()));
+    jwt(
+        r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}}"#,
+        &format!(
+            r#"{{"jti":"e1j3V_bKic8-LAEB","htm":"{method}","htu":"{url}","iat":{},"ath":"{ath}"}}"#,
+            at_secs(iat).unix_secs()
+        ),
+    )
+}
 
 fn run(list: Vec<Exchange>) -> Vec<ExchangeReport> {
     let list = list
@@ -239,7 +284,7 @@ fn per_exchange_rules_table() {
         (
             "Digest stale nonce",
             get("https://intranet.example.com/reports")
-                .h("Authorization", "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/reports\", nonce=\"old\", response=\"abc\"")
+                .h("Authorization", "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/reports\", nonce=\"old\", response=\"8ca523f5e9506fed4657c9700eebdbec\"")
                 .status(401)
                 .rh("WWW-Authenticate", "Digest realm=\"http-auth@example.org\", qop=\"auth\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe\", stale=true")
                 .x(),
@@ -249,8 +294,8 @@ fn per_exchange_rules_table() {
         (
             "DPoP nonce required",
             get(API)
-                .h("Authorization", "DPoP Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU")
-                .h("DPoP", "eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.c2ln")
+                .h("Authorization", &format!("DPoP {DPOP_AT}"))
+                .h("DPoP", &dpop_proof("GET", API, 0))
                 .status(401)
                 .rh("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\"")
                 .rh("DPoP-Nonce", "eyJ7S_zG.eyJH0-Z.HX4w-7v")
@@ -332,6 +377,66 @@ fn per_exchange_rules_table() {
             &["invalid-token"],
         ),
         (
+            "expired JWT (decoded), server says invalid_token",
+            get(API)
+                .bearer(&access_token(-3900, -300, ""))
+                .status(401)
+                .rh("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+                .x(),
+            Some("token-expired"),
+            &["invalid-token"],
+        ),
+        (
+            "token from the future",
+            get(API).bearer(&access_token(600, 4200, "")).status(401).rh("WWW-Authenticate", "Bearer error=\"invalid_token\"").x(),
+            Some("token-not-yet-valid"),
+            &["invalid-token"],
+        ),
+        (
+            "aud claim names another API",
+            get("https://billing.example.com/v1/invoices").bearer(&access_token(-60, 3000, "")).status(401).rh("WWW-Authenticate", "Bearer error=\"invalid_token\"").x(),
+            Some("audience-mismatch"),
+            &["invalid-token"],
+        ),
+        (
+            "token scopes lack the challenge scope",
+            get(API)
+                .bearer(&access_token(-60, 3000, r#","scope":"orders:read profile""#))
+                .status(403)
+                .rh("WWW-Authenticate", "Bearer realm=\"api\", scope=\"orders:write\"")
+                .x(),
+            Some("insufficient-scope"),
+            &["forbidden-not-unauthorized"],
+        ),
+        (
+            "Bearer undefined",
+            get(API).h("Authorization", "Bearer undefined").status(401).rh("WWW-Authenticate", "Bearer error=\"invalid_token\"").x(),
+            Some("bearer-placeholder"),
+            &["invalid-token", "malformed-authorization", "missing-credentials"],
+        ),
+        (
+            "unsecured JWT accepted",
+            get(API).bearer(&jwt(r#"{"alg":"none"}"#, r#"{"sub":"admin"}"#)).x(),
+            Some("alg-none"),
+            &[],
+        ),
+        (
+            "DPoP-bound token sent as Bearer",
+            get(API)
+                .bearer(&access_token(-60, 3000, r#","cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}"#))
+                .status(401)
+                .rh("WWW-Authenticate", "DPoP algs=\"ES256\", error=\"invalid_token\"")
+                .x(),
+            Some("scheme-mismatch"),
+            &["invalid-token"],
+        ),
+        (
+            "healthy 200 with a valid token",
+            get(API).bearer(&access_token(-60, 3000, "")).date(0).x(),
+            None,
+            &[],
+        ),
+        (
             "healthy 200",
             get(API).bearer(TOKEN_A).date(0).x(),
             None,
@@ -354,6 +459,48 @@ fn per_exchange_rules_table() {
             );
         }
     }
+}
+
+#[test]
+fn decoded_token_times_are_relative_to_the_request() {
+    let r = one(get(API)
+        .bearer(&access_token(-3900, -300, ""))
+        .status(401)
+        .rh("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+        .x());
+    let f = r.top().unwrap();
+    assert_eq!(f.id, "token-expired");
+    assert!(f.title.contains("5 min before"), "{}", f.title);
+    assert!(
+        f.fixes.starts_with(&["refresh-token", "relogin"]),
+        "{:?}",
+        f.fixes
+    );
+    // Within the leeway on a failure: a warning, not the cause.
+    let r = one(get(API)
+        .bearer(&access_token(-3630, -30, ""))
+        .status(401)
+        .rh("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+        .x());
+    assert_eq!(r.top().unwrap().id, "token-expired");
+    assert_eq!(r.top().unwrap().severity, Severity::Warning);
+    // A token from the future also measures the skew.
+    let r = one(get(API)
+        .bearer(&access_token(600, 4200, ""))
+        .status(401)
+        .x());
+    let skew = r
+        .findings
+        .iter()
+        .find(|f| f.id == "clock-skew")
+        .expect("clock-skew from iat");
+    assert!(
+        skew.evidence
+            .iter()
+            .any(|e| e.label == "clock offset (s)" && e.value == "600"),
+        "{:?}",
+        skew.evidence
+    );
 }
 
 #[test]

@@ -185,7 +185,8 @@ pub(super) fn fill(out: &mut DecodedCredential, text: &TokenText, ctx: &Context<
         ));
         return;
     }
-    let (info, diags) = decode(&text.cleaned, text.cleaned_offset, ctx.utf8());
+    let (info, diags) = decode(&text.cleaned, 0, ctx.utf8());
+    let diags: Vec<Diagnostic> = diags.into_iter().map(|d| text.locate(d)).collect();
     out.diagnostics.extend(diags);
     out.username = Some(info.username.clone());
     if let Some(f) = &info.username_family {

@@ -49,6 +49,28 @@ pub struct TokenText {
     pub cleaned_offset: usize,
     /// Format problems, positioned in the field value.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where bytes were dropped inside `cleaned`: (length of `cleaned` when the drop happened,
+    /// total bytes dropped so far). Lets offsets into `cleaned` map back to the field value.
+    gaps: Vec<(usize, usize)>,
+}
+
+impl TokenText {
+    /// The field-value offset of byte `i` of `cleaned`.
+    pub fn original_offset(&self, i: usize) -> usize {
+        // Drops recorded at cleaned length ≤ i happened before byte i.
+        let n = self.gaps.partition_point(|&(at, _)| at <= i);
+        let dropped = n
+            .checked_sub(1)
+            .and_then(|k| self.gaps.get(k))
+            .map_or(0, |&(_, total)| total);
+        self.cleaned_offset + i + dropped
+    }
+
+    /// `d` (positioned in `cleaned`) moved to its place in the field value.
+    pub fn locate(&self, mut d: Diagnostic) -> Diagnostic {
+        d.offset = self.original_offset(d.offset);
+        d
+    }
 }
 
 fn is_b64token_char(c: u8) -> bool {
@@ -150,8 +172,14 @@ pub fn token_after_scheme(
         (false, false, false, false);
     let bytes = body.as_bytes();
     let mut padding_started = false;
+    let mut gaps: Vec<(usize, usize)> = Vec::new();
+    let mut dropped = 0usize;
     for (i, ch) in body.char_indices() {
         let at = offset + start + i;
+        if matches!(ch, '\r' | '\n' | ' ' | '\t') {
+            dropped += ch.len_utf8();
+            gaps.push((cleaned.len(), dropped));
+        }
         match ch {
             '\r' | '\n' => {
                 if !saw_newline {
@@ -219,6 +247,7 @@ pub fn token_after_scheme(
         offset,
         cleaned_offset: offset + start,
         diagnostics,
+        gaps,
     }
 }
 
@@ -389,6 +418,19 @@ mod tests {
         for (v, expected) in cases {
             assert_eq!(placeholder(v), expected, "{v:?}");
         }
+    }
+
+    #[test]
+    fn offsets_map_back_across_removed_whitespace() {
+        // "Bearer ab cd\n ef": cleaned "abcdef" starts at 7; 'c' was at 10, 'e' at 14.
+        let t = token_after_scheme("Bearer ab cd\n ef", "Bearer", 0, true);
+        assert_eq!(t.cleaned, "abcdef");
+        let expected = [7, 8, 10, 11, 14, 15, 16];
+        for (i, want) in expected.iter().enumerate() {
+            assert_eq!(t.original_offset(i), *want, "byte {i}");
+        }
+        let plain = token_after_scheme("Bearer abc", "Bearer", 0, true);
+        assert_eq!(plain.original_offset(2), 9);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!   (RFC 7616), DPoP (RFC 9449), Negotiate/NTLM, AWS SigV4, API-key schemes.
 //! * [`decode_bare_token`] — a token without a scheme, as pasted into the CLI.
 //! * [`from_request`] — every credential of a request: authorization headers, the DPoP proof,
-//!   API-key headers, cookies carrying JWTs and tokens in the query string.
+//!   API-key headers, session cookies and cookies carrying JWTs (via [`crate::cookie`]), and
+//!   tokens in the query string.
 //!
 //! Decoding never fails. Each [`DecodedCredential`] carries positioned [`Diagnostic`]s
 //! (byte offsets into the header value) and verdicts as [`Finding`]s with stable ids:
@@ -39,8 +40,9 @@ pub use dpop::{DpopProof, ProofContext, MAX_PROOF_AGE_SECS};
 pub use families::{analyze as analyze_opaque, identify as identify_family, is_uuid};
 pub use families::{FamilyMatch, OpaqueInfo, TokenAlphabet, Usage};
 pub use format::{canonical_scheme, placeholder, PlaceholderKind};
-pub use negotiate::NegotiateInfo;
-pub use request::{from_request, RequestCredential, Source, API_KEY_HEADERS, QUERY_TOKEN_PARAMS};
+pub use request::{
+    from_request, RequestCredential, Source, API_KEY_HEADERS, QUERY_TOKEN_PARAMS, SESSION_COOKIES,
+};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -247,9 +249,9 @@ pub struct DecodedCredential {
     /// DPoP proof fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dpop: Option<DpopProof>,
-    /// NTLM / SPNEGO message details.
+    /// NTLM / SPNEGO / Kerberos token details.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub negotiate: Option<NegotiateInfo>,
+    pub negotiate: Option<challenge::negotiate::GssToken>,
     /// The full JOSE decoding, for callers in Rust (not serialized: header and claims are
     /// already at the top level).
     #[serde(skip)]
@@ -553,12 +555,8 @@ pub fn decode_dpop_proof(
     let text = format::token_after_scheme(value, "", 0, true);
     out.diagnostics.extend(text.diagnostics.iter().cloned());
     let decoded = jose::decode(&text.cleaned);
-    out.diagnostics.extend(
-        decoded
-            .diagnostics
-            .iter()
-            .map(|d| d.clone().shifted(text.cleaned_offset)),
-    );
+    out.diagnostics
+        .extend(decoded.diagnostics.iter().map(|d| text.locate(d.clone())));
     let pctx = ProofContext {
         method: ctx.request.map(|r| r.method.as_str()),
         url: ctx.request.map(|r| r.url.as_str()),
@@ -680,12 +678,8 @@ fn decode_token68_scheme(
 
 fn decode_jose_token(out: &mut DecodedCredential, text: &format::TokenText, ctx: &Context<'_>) {
     let decoded = jose::decode(&text.cleaned);
-    out.diagnostics.extend(
-        decoded
-            .diagnostics
-            .iter()
-            .map(|d| d.clone().shifted(text.cleaned_offset)),
-    );
+    out.diagnostics
+        .extend(decoded.diagnostics.iter().map(|d| text.locate(d.clone())));
     out.kind = match decoded.form {
         jose::Form::Jwe => Kind::Jwe,
         _ => Kind::Jws,

@@ -13,6 +13,7 @@ use super::{
 use crate::diagnostic::Severity;
 use crate::exchange::{Request, UrlParts};
 use crate::finding::Finding;
+use crate::{cookie, jose};
 
 /// Request headers that carry an API key or token by vendor convention, with who uses them.
 pub const API_KEY_HEADERS: &[(&str, &str)] = &[
@@ -74,6 +75,66 @@ pub const QUERY_TOKEN_PARAMS: &[(&str, &str)] = &[
     ("refresh_token", "OAuth refresh token"),
     ("client_secret", "OAuth client secret"),
 ];
+
+/// Cookie names that hold a session or token, by framework (a `*` suffix is a prefix match).
+/// Any cookie whose value is a JWT is reported too, whatever its name.
+pub const SESSION_COOKIES: &[(&str, &str)] = &[
+    ("JSESSIONID", "Java servlet session"),
+    ("PHPSESSID", "PHP session"),
+    ("ASP.NET_SessionId", "ASP.NET session"),
+    (
+        ".AspNetCore.Cookies",
+        "ASP.NET Core cookie authentication ticket",
+    ),
+    (".AspNetCore.Session", "ASP.NET Core session"),
+    (".ASPXAUTH", "ASP.NET forms authentication ticket"),
+    ("connect.sid", "Express (express-session) session"),
+    ("laravel_session", "Laravel session"),
+    ("remember_web_*", "Laravel remember-me"),
+    ("_session_id", "Rails session"),
+    ("sessionid", "Django session"),
+    ("rack.session", "Rack session"),
+    ("__session", "Firebase Hosting / generic session"),
+    ("next-auth.session-token", "NextAuth.js session (a JWE)"),
+    (
+        "__Secure-next-auth.session-token",
+        "NextAuth.js session (a JWE)",
+    ),
+    ("authjs.session-token", "Auth.js session (a JWE)"),
+    ("__Secure-authjs.session-token", "Auth.js session (a JWE)"),
+    ("appSession", "Auth0 SDK session"),
+    ("KEYCLOAK_SESSION", "Keycloak SSO session"),
+    ("KEYCLOAK_IDENTITY", "Keycloak identity token"),
+    ("_oauth2_proxy", "oauth2-proxy session"),
+    ("ory_kratos_session", "Ory Kratos session"),
+    ("SSESS*", "Drupal session"),
+    ("wordpress_logged_in_*", "WordPress login"),
+    ("sb-access-token", "Supabase access token"),
+    ("access_token", "access token"),
+    ("id_token", "OpenID Connect ID token"),
+    ("refresh_token", "refresh token"),
+    ("jwt", "JWT"),
+    ("token", "token"),
+    ("auth_token", "auth token"),
+];
+
+/// What a cookie name says about its value, from [`SESSION_COOKIES`] or the name's words.
+fn session_cookie(name: &str) -> Option<String> {
+    let known = SESSION_COOKIES
+        .iter()
+        .find(|(n, _)| match n.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => *n == name,
+        });
+    if let Some((_, what)) = known {
+        return Some((*what).to_string());
+    }
+    let lower = name.to_ascii_lowercase();
+    ["session", "token", "auth", "jwt", "sid"]
+        .iter()
+        .any(|w| lower.contains(w))
+        .then(|| "session or token cookie (by its name)".to_string())
+}
 
 /// Where a credential was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -167,6 +228,8 @@ pub fn from_request(req: &Request, ctx: &Context<'_>) -> Vec<RequestCredential> 
             ));
         } else if name.eq_ignore_ascii_case("dpop") {
             dpop_headers.push((index, h.value.as_str()));
+        } else if name.eq_ignore_ascii_case("cookie") {
+            add_cookies(&mut out, index, &h.value, &ctx);
         } else if api_key_header(name) {
             out.push(RequestCredential::new(
                 Source::Header {
@@ -180,6 +243,38 @@ pub fn from_request(req: &Request, ctx: &Context<'_>) -> Vec<RequestCredential> 
     add_dpop(&mut out, &auth_values, &dpop_headers, &ctx);
     add_query(&mut out, req, &ctx);
     out
+}
+
+fn add_cookies(out: &mut Vec<RequestCredential>, index: usize, value: &str, ctx: &Context<'_>) {
+    let parsed = cookie::parse_cookie_header(value);
+    for pair in &parsed.pairs {
+        let raw = pair.value.trim_matches('"');
+        let decoded = if raw.contains('%') {
+            percent_decode(raw)
+        } else {
+            raw.to_string()
+        };
+        let is_jwt = jose::looks_like_jose(&decoded);
+        let hint = session_cookie(&pair.name);
+        if !is_jwt && hint.is_none() || decoded.is_empty() {
+            continue;
+        }
+        let mut cred = decode_bare_token(&decoded, ctx);
+        if !is_jwt {
+            // A session id is opaque by design; only its shape and the framework are known.
+            cred.kind = Kind::Opaque;
+        }
+        if cred.issuer_hint.is_none() {
+            cred.issuer_hint = hint;
+        }
+        out.push(RequestCredential::new(
+            Source::Cookie {
+                name: pair.name.clone(),
+                index,
+            },
+            cred,
+        ));
+    }
 }
 
 fn duplicate_header_finding(name: &str) -> Finding {

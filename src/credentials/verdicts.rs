@@ -150,13 +150,13 @@ pub(super) fn finish(out: &mut DecodedCredential, value: &str) {
             "{}. {}",
             capitalise(&first),
             if severity == Severity::Error {
-                "Servers reject credentials they cannot parse, usually with 401 and no further explanation. Send exactly '<scheme> <token>' with a single space and nothing else."
+                "Servers reject credentials they cannot parse, usually with 401 and no further explanation. Send the credential exactly as issued: '<scheme> <token>' with one space in Authorization, the bare value in other headers, cookies and URLs."
             } else {
                 "Most servers accept it, some compare exactly and reject it."
             }
         ),
     );
-    f = f.with_evidence("header value", shown_value(value, out));
+    f = f.with_evidence("value as sent", shown_value(value, out));
     for d in problems.iter().take(6) {
         f = f.with_evidence(
             format!("{} at byte {}", d.code, d.offset),

@@ -222,6 +222,7 @@ pub const SUPPRESSES: &[(&str, &[&str])] = &[
             "invalid-request",
             "token-expired",
             "scheme-mismatch",
+            "forbidden-not-unauthorized",
         ],
     ),
     (
@@ -246,19 +247,40 @@ pub const SUPPRESSES: &[(&str, &[&str])] = &[
         "authorization-stripped-on-redirect",
         &["missing-credentials"],
     ),
-    ("cookie-not-sent", &["missing-credentials"]),
+    (
+        "cookie-not-sent",
+        &["missing-credentials", "forbidden-not-unauthorized"],
+    ),
     ("missing-credentials", &["invalid-token", "scheme-mismatch"]),
     (
         "malformed-authorization",
-        &["invalid-token", "invalid-request"],
+        &[
+            "invalid-token",
+            "invalid-request",
+            "forbidden-not-unauthorized",
+        ],
     ),
-    ("alg-none", &["invalid-token"]),
-    ("token-expired", &["invalid-token"]),
-    ("token-not-yet-valid", &["invalid-token"]),
-    ("audience-mismatch", &["invalid-token"]),
+    ("alg-none", &["invalid-token", "forbidden-not-unauthorized"]),
+    (
+        "token-expired",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
+        "token-not-yet-valid",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
+        "audience-mismatch",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
     ("scheme-mismatch", &["invalid-token"]),
     ("inconsistent-backends", &["invalid-token"]),
     ("refresh-race", &["refresh-failed"]),
+    // stale=true: the server checked the digest and found it right (RFC 7616 §3.3).
+    (
+        "digest-stale-nonce",
+        &["malformed-authorization", "invalid-token"],
+    ),
 ];
 
 /// The catalogue entry for `id`.

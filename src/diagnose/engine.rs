@@ -5,7 +5,7 @@ use crate::finding::{Finding, Severity};
 use crate::secret;
 
 use super::catalogue::{self, Kind};
-use super::facts::{Facts, API_KEY_HEADERS, URL_CREDENTIALS};
+use super::facts::{Facts, VerdictCache, API_KEY_HEADERS, URL_CREDENTIALS};
 use super::jar::Jar;
 use super::state::{Origins, Record, Window};
 use super::summary::Summary;
@@ -28,6 +28,7 @@ pub struct Analyzer {
     window: Window,
     origins: Origins,
     jar: Jar,
+    verdicts: VerdictCache,
     summary: Summary,
     seq: u64,
 }
@@ -85,6 +86,7 @@ impl Analyzer {
             window: Window::new(config.window),
             origins: Origins::new(config.max_origins),
             jar: Jar::new(config.max_cookies),
+            verdicts: VerdictCache::default(),
             config,
             summary: Summary::default(),
             seq: 0,
@@ -104,7 +106,7 @@ impl Analyzer {
     /// Analyses the next exchange without taking it (nothing of it is kept but hashes).
     pub fn push_ref(&mut self, ex: &Exchange) -> Update {
         self.seq = self.seq.wrapping_add(1);
-        let f = Facts::new(ex);
+        let f = Facts::with_cache(ex, self.config.leeway_secs, &mut self.verdicts);
         let mut findings: Vec<Finding> = Vec::new();
         {
             let cx = Ctx {
@@ -205,14 +207,17 @@ impl Analyzer {
     }
 
     /// How many items the analyzer retains (window records + origin histories + remembered
-    /// cookies); never more than [`Analyzer::retained_bound`].
+    /// cookies + cached token verdicts); never more than [`Analyzer::retained_bound`].
     pub fn retained(&self) -> usize {
-        self.window.len() + self.origins.len() + self.jar.len()
+        self.window.len() + self.origins.len() + self.jar.len() + self.verdicts.len()
     }
 
     /// The most [`Analyzer::retained`] can be, from the [`Config`].
     pub fn retained_bound(&self) -> usize {
-        self.window.capacity() + self.config.max_origins.max(1) + self.config.max_cookies.max(1)
+        self.window.capacity()
+            + self.config.max_origins.max(1)
+            + self.config.max_cookies.max(1)
+            + VerdictCache::CAPACITY
     }
 }
 

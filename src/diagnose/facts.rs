@@ -8,7 +8,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use crate::challenge::{self, ParsedChallenges, ParsedCredentials};
+use crate::credentials::{self, DecodedCredential};
 use crate::exchange::{Exchange, UrlParts};
+use crate::finding::Finding;
 use crate::fixes::{self, Detected};
 use crate::time::Timestamp;
 
@@ -175,6 +177,47 @@ pub struct Facts<'a> {
     pub detected: Detected,
     /// Token-endpoint classification.
     pub token_request: Option<TokenRequest>,
+    /// Credentials decoded by [`crate::credentials`] with their location (`request header
+    /// Authorization`, `cookie session`, …), for failures.
+    pub decoded: Vec<(String, DecodedCredential)>,
+    /// For other exchanges: the time-independent verdicts on `Authorization` (enough for
+    /// the risk rules), from the [`VerdictCache`].
+    pub auth_verdicts: Vec<Finding>,
+}
+
+/// Time-independent verdicts (`alg-none`, format problems) of recently seen `Authorization`
+/// values, keyed by hash. An app sends the same token on every call; decoding it once is
+/// enough for requests that succeeded. Bounded FIFO.
+#[derive(Debug, Clone, Default)]
+pub struct VerdictCache {
+    entries: std::collections::VecDeque<(u64, Vec<Finding>)>,
+}
+
+impl VerdictCache {
+    /// Entries kept.
+    pub const CAPACITY: usize = 16;
+
+    /// Number of entries held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn get_or_decode(&mut self, value: &str, ex: &Exchange, leeway_secs: i64) -> Vec<Finding> {
+        let key = hash(value);
+        if let Some((_, v)) = self.entries.iter().find(|(k, _)| *k == key) {
+            return v.clone();
+        }
+        let ctx = credentials::Context::new(ex.started_at.unwrap_or(Timestamp(0)))
+            .with_leeway(leeway_secs);
+        let mut found =
+            credentials::decode_authorization(value, &ctx.with_request(&ex.request)).findings;
+        found.retain(|f| !TIME_VERDICTS.contains(&f.id));
+        if self.entries.len() >= Self::CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((key, found.clone()));
+        found
+    }
 }
 
 fn header<'a>(ex: &'a Exchange, name: &str) -> Option<&'a str> {
@@ -262,19 +305,56 @@ fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Opti
     })
 }
 
+/// Verdicts that depend on "now": meaningless without a reference instant.
+const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
+
+fn decode(
+    ex: &Exchange,
+    at: Option<Timestamp>,
+    leeway_secs: i64,
+) -> Vec<(String, DecodedCredential)> {
+    let ctx = credentials::Context::new(at.unwrap_or(Timestamp(0))).with_leeway(leeway_secs);
+    let mut out: Vec<(String, DecodedCredential)> = credentials::from_request(&ex.request, &ctx)
+        .into_iter()
+        .map(|c| (c.location, c.credential))
+        .collect();
+    if at.is_none() {
+        for (_, c) in &mut out {
+            c.findings.retain(|f| !TIME_VERDICTS.contains(&f.id));
+        }
+    }
+    out
+}
+
 impl<'a> Facts<'a> {
-    /// Decodes what the rules need from `ex`.
-    pub fn new(ex: &'a Exchange) -> Self {
+    /// Decodes what the rules need from `ex`, judging token times with `leeway_secs`.
+    #[cfg(test)]
+    pub fn new(ex: &'a Exchange, leeway_secs: i64) -> Self {
+        Self::with_cache(ex, leeway_secs, &mut VerdictCache::default())
+    }
+
+    /// Like [`Facts::new`], reusing `cache` for the `Authorization` of successful requests.
+    pub fn with_cache(ex: &'a Exchange, leeway_secs: i64, cache: &mut VerdictCache) -> Self {
         let url = ex.url();
         let status = ex.response.status;
         let failure = ex.is_auth_failure();
-        let date = ex
-            .response
-            .headers
-            .get("date")
-            .and_then(Timestamp::parse_http_date);
+        let is_post = ex.request.method.eq_ignore_ascii_case("POST");
+        // The Date only matters as the reference time when there is no start time, and for
+        // the rules that look at failures and token requests (skew, cache freshness).
+        let date = if ex.started_at.is_none() || failure || status >= 400 || is_post {
+            ex.response
+                .headers
+                .get("date")
+                .and_then(Timestamp::parse_http_date)
+        } else {
+            None
+        };
         let authorization = header(ex, "authorization");
-        let credentials = authorization.map(challenge::parse_credentials);
+        // The grammar's diagnostics feed rules about failures; for requests that worked,
+        // the cached decoder verdicts cover format problems.
+        let credentials = authorization
+            .filter(|_| failure)
+            .map(challenge::parse_credentials);
         let www: Vec<&str> = ex.response.headers.get_all("www-authenticate").collect();
         let challenges = (!www.is_empty()).then(|| challenge::parse_challenges(&www));
         let proxy: Vec<&str> = ex.response.headers.get_all("proxy-authenticate").collect();
@@ -292,13 +372,23 @@ impl<'a> Facts<'a> {
             Detected::default()
         };
         let token_request = classify_token_request(ex, error_body.as_ref());
+        let at = ex.started_at.or(date);
+        let decoded = if failure {
+            decode(ex, at, leeway_secs)
+        } else {
+            Vec::new()
+        };
+        let auth_verdicts = match authorization {
+            Some(v) if !failure => cache.get_or_decode(v, ex, leeway_secs),
+            _ => Vec::new(),
+        };
         Self {
             ex,
             origin: url.origin(),
             url,
             status,
             failure,
-            at: ex.started_at.or(date),
+            at,
             date,
             preflight: is_preflight(ex),
             authorization,
@@ -308,15 +398,52 @@ impl<'a> Facts<'a> {
             error_body,
             detected,
             token_request,
+            decoded,
+            auth_verdicts,
         }
+    }
+
+    /// Decoder verdicts with `id`, with the credential's location.
+    pub fn verdicts<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Iterator<Item = (&'s str, &'s Finding)> + 's {
+        let decoded = self.decoded.iter().flat_map(move |(loc, c)| {
+            c.findings
+                .iter()
+                .filter(move |f| f.id == id)
+                .map(move |f| (loc.as_str(), f))
+        });
+        let cached = self
+            .auth_verdicts
+            .iter()
+            .filter(move |f| f.id == id)
+            .map(|f| ("request header Authorization", f));
+        decoded.chain(cached)
+    }
+
+    /// The decoded `Authorization` credential.
+    pub fn authorization_decoded(&self) -> Option<&DecodedCredential> {
+        self.decoded
+            .iter()
+            .find(|(loc, c)| !c.proxy && loc.eq_ignore_ascii_case("request header authorization"))
+            .map(|(_, c)| c)
     }
 
     /// The scheme sent in `Authorization`, as written (empty for a bare token).
     pub fn scheme(&self) -> Option<&'a str> {
-        self.credentials
-            .as_ref()
-            .and_then(|c| c.credentials.as_ref())
-            .map(|c| c.scheme)
+        match &self.credentials {
+            Some(parsed) => parsed.credentials.as_ref().map(|c| c.scheme),
+            // Not parsed (a request that worked): the first word is the scheme, or there is
+            // none when the value is a single word (a bare token).
+            None => self.authorization.map(|v| {
+                let v = v.trim_start();
+                match v.split_once([' ', '\t']) {
+                    Some((scheme, _)) => scheme,
+                    None => "",
+                }
+            }),
+        }
     }
 
     /// A request header.
@@ -397,17 +524,29 @@ impl<'a> Facts<'a> {
 
     /// The backend identity headers, `name: value; …`, cut to 160 characters.
     pub fn identity(&self) -> Option<String> {
-        let mut parts: Vec<String> = IDENTITY_HEADERS
+        const MAX: usize = 160;
+        let mut text = String::new();
+        let ip = self.ex.server_ip.as_deref().map(|ip| ("server ip", ip));
+        for (n, v) in IDENTITY_HEADERS
             .iter()
-            .filter_map(|n| self.res(n).map(|v| format!("{n}: {v}")))
-            .collect();
-        if let Some(ip) = &self.ex.server_ip {
-            parts.push(format!("server ip: {ip}"));
+            .filter_map(|n| self.res(n).map(|v| (*n, v)))
+            .chain(ip)
+        {
+            if !text.is_empty() {
+                text.push_str("; ");
+            }
+            text.push_str(n);
+            text.push_str(": ");
+            text.push_str(v);
+            if text.len() >= MAX {
+                break;
+            }
         }
-        if parts.is_empty() {
+        if text.is_empty() {
             return None;
         }
-        Some(parts.join("; ").chars().take(160).collect())
+        truncate_chars(&mut text, MAX);
+        Some(text)
     }
 
     /// The URL without fragment, for matching hops and retries.
@@ -428,6 +567,17 @@ impl<'a> Facts<'a> {
             .filter(|l| !l.is_empty())
             .or_else(|| self.res("location"))?;
         Some(resolve(&self.url, loc))
+    }
+}
+
+/// Cuts `s` to at most `max` bytes at a character boundary.
+pub fn truncate_chars(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
     }
 }
 
@@ -541,7 +691,7 @@ mod tests {
             ),
         ];
         for (ex, want) in cases {
-            let f = Facts::new(&ex);
+            let f = Facts::new(&ex, 60);
             assert_eq!(
                 f.token_request.as_ref().map(|t| (t.refresh, t.failed)),
                 want,
@@ -555,7 +705,7 @@ mod tests {
             "grant_type=refresh_token&refresh_token=r1",
             400,
         );
-        let t = Facts::new(&ex).token_request.unwrap();
+        let t = Facts::new(&ex, 60).token_request.unwrap();
         assert_eq!(t.error.as_deref(), Some("invalid_grant"));
         assert_eq!(t.refresh_token, Some(hash("r1")));
     }

@@ -156,9 +156,18 @@ pub struct Update {
     pub revisions: Vec<Revision>,
 }
 
-/// Analyses a whole capture (the CLI's `authlens har`): one report per exchange, in
-/// order, with every revision applied.
-pub fn analyze_exchanges<I>(exchanges: I, config: Config) -> Vec<ExchangeReport>
+/// A whole capture analysed: every report with its revisions applied, and the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// One report per exchange, in input order.
+    pub reports: Vec<ExchangeReport>,
+    /// The toolbar summary over the whole capture.
+    pub summary: Summary,
+}
+
+/// Analyses a whole capture (the CLI's `authlens har`, reports): one report per exchange,
+/// in order, with every revision applied, plus the summary.
+pub fn analyze<I>(exchanges: I, config: Config) -> Analysis
 where
     I: IntoIterator<Item = Exchange>,
 {
@@ -176,5 +185,16 @@ where
         position.insert(update.report.index, reports.len());
         reports.push(update.report);
     }
-    reports
+    Analysis {
+        reports,
+        summary: analyzer.summary().clone(),
+    }
+}
+
+/// [`analyze`] without the summary.
+pub fn analyze_exchanges<I>(exchanges: I, config: Config) -> Vec<ExchangeReport>
+where
+    I: IntoIterator<Item = Exchange>,
+{
+    analyze(exchanges, config).reports
 }

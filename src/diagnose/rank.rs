@@ -47,6 +47,12 @@ pub fn finalize(findings: &mut Vec<Finding>, index: usize) {
     let present: Vec<&'static str> = merged.iter().map(|f| f.id).collect();
     merged.retain(|f| !present.iter().any(|p| suppressed_by(p).contains(&f.id)));
     for f in &mut merged {
+        let mut seen: Vec<&'static str> = Vec::with_capacity(f.fixes.len());
+        f.fixes.retain(|x| {
+            let fresh = !seen.contains(x);
+            seen.push(x);
+            fresh
+        });
         if f.entries.first() != Some(&index) {
             f.entries.retain(|&e| e != index);
             f.entries.insert(0, index);

@@ -5,8 +5,12 @@
 //! failure), 1 for unusable input (unreadable file, not a HAR), 2 for a usage error.
 
 mod args;
+mod challenge;
 mod demo;
+mod har;
+mod render;
 mod style;
+mod token;
 
 use std::process::ExitCode;
 
@@ -15,6 +19,9 @@ use style::Style;
 const USAGE: &str = "authlens — explains HTTP 401s
 
 Usage:
+  authlens challenge [--json] [--proxy] VALUE...   parse and explain WWW-Authenticate
+  authlens token [--json] [--at TIME] VALUE        decode and judge a credential
+  authlens har [--json] [--all] FILE               analyse a HAR file
   authlens demo [--port N] [--www DIR] [--extension DIR] [--launch]
   authlens help
 
@@ -42,6 +49,9 @@ fn main() -> ExitCode {
         None => ("help", &[][..]),
     };
     let (result, usage) = match command {
+        "challenge" => (challenge::run(rest, style), challenge::USAGE),
+        "token" => (token::run(rest, style), token::USAGE),
+        "har" => (har::run(rest, style), har::USAGE),
         "demo" => (demo::run(rest, style), demo::USAGE),
         "help" | "--help" | "-h" => {
             let topic = rest.first().map(String::as_str);
@@ -72,6 +82,9 @@ fn main() -> ExitCode {
 
 fn usage_for(topic: Option<&str>) -> &'static str {
     match topic {
+        Some("challenge") => challenge::USAGE,
+        Some("token") => token::USAGE,
+        Some("har") => har::USAGE,
         Some("demo") => demo::USAGE,
         _ => USAGE,
     }

@@ -25,11 +25,66 @@ fn quoted_value(text: &str) -> Option<&str> {
     None
 }
 
-/// Raised on a 401/403 whose server message blames the audience.
+/// Whether an `aud` value names the API at `origin` / `host`: equal origin, equal host, or
+/// a resource URL under the origin.
+fn names_api(aud: &str, origin: &str, host: &str) -> bool {
+    let a = aud.trim().trim_end_matches('/').to_ascii_lowercase();
+    let u = crate::exchange::UrlParts::parse(&a);
+    a == origin || u.host.eq_ignore_ascii_case(host) || a.starts_with(&format!("{origin}/"))
+}
+
+/// The claims check: every `aud` is a URL and none names this API. Audiences that are not
+/// URLs (`account`, client ids, `api://…`) cannot be compared with the URL, so they are left
+/// to the server's message.
+fn from_claims(f: &Facts<'_>, out: &mut Vec<Finding>) -> bool {
+    let Some(view) = f
+        .authorization_decoded()
+        .and_then(|c| c.claims_view.as_ref())
+    else {
+        return false;
+    };
+    let urls: Vec<&String> = view
+        .aud
+        .iter()
+        .filter(|a| a.starts_with("https://") || a.starts_with("http://"))
+        .collect();
+    if urls.is_empty() || urls.len() != view.aud.len() {
+        return false;
+    }
+    if urls.iter().any(|a| names_api(a, &f.origin, f.url.host)) {
+        return false;
+    }
+    let aud = view
+        .aud
+        .iter()
+        .take(4)
+        .map(|a| clip(a, 100))
+        .collect::<Vec<_>>()
+        .join(", ");
+    out.push(
+        make(
+            "audience-mismatch",
+            format!(
+                "The token sent to {} is for {aud} (its aud claim), not for {}. The API rejects tokens issued for another resource: request one for this API's audience.",
+                request_line(f),
+                f.origin
+            ),
+        )
+        .with_evidence(hint::TOKEN_AUDIENCE, aud)
+        .with_evidence(hint::API_CALLED, f.origin.clone())
+        .with_fix("use-correct-audience")
+        .with_fix("relogin"),
+    );
+    true
+}
+
+/// Raised on a 401/403 whose token's `aud` names other URLs, or whose server message
+/// blames the audience.
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !f.failure {
+    if !(f.status == 401 || f.status == 403) {
         return;
     }
+    from_claims(f, out);
     let Some(desc) = f.error_description() else {
         return;
     };
@@ -58,6 +113,41 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::quoted_value;
+
+    #[test]
+    fn audience_names_api() {
+        use super::names_api;
+        assert!(names_api(
+            "https://api.example.com",
+            "https://api.example.com",
+            "api.example.com"
+        ));
+        assert!(names_api(
+            "https://api.example.com/",
+            "https://api.example.com",
+            "api.example.com"
+        ));
+        assert!(names_api(
+            "https://api.example.com/v1",
+            "https://api.example.com",
+            "api.example.com"
+        ));
+        assert!(names_api(
+            "https://API.example.com:443",
+            "https://api.example.com",
+            "api.example.com"
+        ));
+        assert!(!names_api(
+            "https://other.example",
+            "https://api.example.com",
+            "api.example.com"
+        ));
+        assert!(!names_api(
+            "https://api.example.com.evil.test",
+            "https://api.example.com",
+            "api.example.com"
+        ));
+    }
 
     #[test]
     fn quoted_values() {

@@ -42,11 +42,46 @@ pub fn offset_ms(f: &Facts<'_>) -> Option<i64> {
     }
 }
 
+/// The token-side measure: `iat` (or `nbf`) in the future by more than the leeway only
+/// makes sense if the issuer's clock is ahead of this machine's.
+fn from_claims(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(view) = f
+        .authorization_decoded()
+        .and_then(|c| c.claims_view.as_ref())
+    else {
+        return;
+    };
+    let ahead = [view.iat.as_ref(), view.nbf.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|t| (t.secs_from_reference, t.claim, t.utc.clone()))
+        .filter(|(s, _, _)| *s > cx.config.leeway_secs)
+        .max_by_key(|(s, _, _)| *s);
+    let Some((secs, claim, utc)) = ahead else {
+        return;
+    };
+    out.push(
+        make(
+            "clock-skew",
+            format!(
+                "The token's {claim} is {} after the request time: it was issued \"in the future\", which only happens when the issuer's clock is ahead of this machine's (or this one is behind). Synchronise the clocks.",
+                describe_duration(secs)
+            ),
+        )
+        .with_evidence(format!("claim {claim}"), utc)
+        .with_evidence(hint::CLOCK_OFFSET_SECS, secs.to_string())
+        .with_fix("sync-clock"),
+    );
+}
+
 /// Raised on an auth failure or a token request whose `Date` is off by more than the
-/// threshold.
+/// threshold, and on a failure whose token was issued in the future.
 pub fn check(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if !(f.failure || f.token_request.is_some()) {
         return;
+    }
+    if f.failure {
+        from_claims(f, cx, out);
     }
     let Some(off) = offset_ms(f) else {
         return;

@@ -32,9 +32,12 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         out.push(finding);
         return;
     }
+    // On a 403, a scope problem (said by the server or seen in the token, found by the
+    // insufficient-scope rule that runs before this one) is the more specific explanation.
     if f.status != 403
         || !f.carries_any_credential()
         || code.as_deref() == Some("insufficient_scope")
+        || out.iter().any(|x| x.id == "insufficient-scope")
     {
         return;
     }

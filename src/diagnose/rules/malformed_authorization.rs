@@ -10,9 +10,43 @@ use crate::finding::{Finding, Severity};
 use super::{clip, make, Facts};
 use crate::fixes::request::mask_authorization;
 
+/// Decoder verdicts about the credentials' format that this rule reports (the decoder's own
+/// finer ids are kept as evidence).
+const FORMAT_VERDICTS: &[&str] = &[
+    "malformed-authorization",
+    "wrong-token-type",
+    "dpop-proof-invalid",
+    "dpop-proof-missing",
+    "digest-uri-mismatch",
+    "aws4-request-invalid",
+];
+
+/// Adopts the decoder's format verdicts: on a failure as decoded, on a success lowered
+/// (an error becomes a warning, a warning such as a lower-case scheme becomes info: it
+/// worked here).
+fn decoder_verdicts(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    for id in FORMAT_VERDICTS {
+        for (loc, v) in f.verdicts(id) {
+            let mut finding = v.clone().with_evidence("credential", loc.to_string());
+            if *id != "malformed-authorization" {
+                finding = finding.with_evidence("decoder verdict", (*id).to_string());
+                finding.id = "malformed-authorization";
+            }
+            if !f.failure {
+                finding.severity = match finding.severity {
+                    Severity::Error => Severity::Warning,
+                    _ => Severity::Info,
+                };
+            }
+            out.push(finding.with_fix("fix-authorization-format"));
+        }
+    }
+}
+
 /// Raised when the grammar reports errors (error on failures, warning otherwise) or only
-/// warnings (warning).
+/// warnings (warning), and for the decoder's format verdicts.
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    decoder_verdicts(f, out);
     let (Some(value), Some(parsed)) = (f.authorization, f.credentials.as_ref()) else {
         return;
     };

@@ -4,9 +4,11 @@
 //! pushes at most a few findings. Ranking, suppression, entry indexes and the catalogue's
 //! spec link are added afterwards by [`super::rank`], so a rule says only what it knows.
 
+mod alg_none;
 mod audience_mismatch;
 mod authorization_stripped_on_redirect;
 mod basic_over_http;
+mod bearer_placeholder;
 mod cached_401;
 mod clock_skew;
 mod cookie_not_sent;
@@ -27,6 +29,7 @@ mod proxy_auth_required;
 mod scheme_mismatch;
 mod token_expired;
 mod token_in_url;
+mod token_not_yet_valid;
 
 use crate::finding::{Finding, Severity};
 
@@ -41,10 +44,13 @@ pub fn run(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     cors_preflight_unauthorized::check(f, out);
     cached_401::check(f, out);
     authorization_stripped_on_redirect::check(f, cx, out);
+    bearer_placeholder::check(f, out);
     cookie_not_sent::check(f, cx, out);
     missing_credentials::check(f, out);
     malformed_authorization::check(f, out);
+    alg_none::check(f, out);
     token_expired::check(f, out);
+    token_not_yet_valid::check(f, out);
     audience_mismatch::check(f, out);
     scheme_mismatch::check(f, out);
     insufficient_scope::check(f, out);

@@ -16,11 +16,19 @@ pub fn says_expired(text_lower: &str) -> bool {
         || text_lower.contains("jwt is expired")
 }
 
-/// Raised on a 401/403 whose server message says the token expired. The decoder's claim
-/// check (`exp` against the request time) merges into the same finding.
+/// Raised on a 401/403 whose token's `exp` had passed (the decoder's verdict, which says
+/// how long before) or whose server message says the token expired. Both merge into one
+/// finding.
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.failure {
         return;
+    }
+    if let Some((loc, v)) = f.verdicts("token-expired").next() {
+        out.push(
+            v.clone()
+                .with_evidence("credential", loc.to_string())
+                .with_fix("copy-curl"),
+        );
     }
     let desc = f.description_lower();
     let code = f
