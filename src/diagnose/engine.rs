@@ -2,6 +2,7 @@
 
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
+use crate::har::EntryMeta;
 use crate::secret;
 
 use super::catalogue::{self, Kind};
@@ -105,8 +106,16 @@ impl Analyzer {
 
     /// Analyses the next exchange without taking it (nothing of it is kept but hashes).
     pub fn push_ref(&mut self, ex: &Exchange) -> Update {
+        self.push_entry(ex, None)
+    }
+
+    /// Analyses the next exchange with its HAR entry's metadata ([`crate::har::parse_entry`]
+    /// gives both): the browser's network error (`_error`) of a request that got no
+    /// response explains some failures, e.g. Chrome's `net::ERR_UNEXPECTED_PROXY_AUTH`.
+    pub fn push_entry(&mut self, ex: &Exchange, meta: Option<&EntryMeta>) -> Update {
         self.seq = self.seq.wrapping_add(1);
-        let f = Facts::with_cache(ex, self.config.leeway_secs, &mut self.verdicts);
+        let net_error = meta.and_then(|m| m.error.as_deref());
+        let f = Facts::with_cache(ex, self.config.leeway_secs, &mut self.verdicts, net_error);
         let mut findings: Vec<Finding> = Vec::new();
         {
             let cx = Ctx {

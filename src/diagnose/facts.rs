@@ -183,6 +183,9 @@ pub struct Facts<'a> {
     /// For other exchanges: the time-independent verdicts on `Authorization` (enough for
     /// the risk rules), from the [`VerdictCache`].
     pub auth_verdicts: Vec<Finding>,
+    /// The browser's network error for a request without response (Chrome `_error`, e.g.
+    /// `net::ERR_UNEXPECTED_PROXY_AUTH`), when the caller passed the HAR entry's metadata.
+    pub net_error: Option<&'a str>,
 }
 
 /// Time-independent verdicts (`alg-none`, format problems) of recently seen `Authorization`
@@ -330,11 +333,17 @@ impl<'a> Facts<'a> {
     /// Decodes what the rules need from `ex`, judging token times with `leeway_secs`.
     #[cfg(test)]
     pub fn new(ex: &'a Exchange, leeway_secs: i64) -> Self {
-        Self::with_cache(ex, leeway_secs, &mut VerdictCache::default())
+        Self::with_cache(ex, leeway_secs, &mut VerdictCache::default(), None)
     }
 
-    /// Like [`Facts::new`], reusing `cache` for the `Authorization` of successful requests.
-    pub fn with_cache(ex: &'a Exchange, leeway_secs: i64, cache: &mut VerdictCache) -> Self {
+    /// Like [`Facts::new`], reusing `cache` for the `Authorization` of successful requests,
+    /// with the browser's network error when known.
+    pub fn with_cache(
+        ex: &'a Exchange,
+        leeway_secs: i64,
+        cache: &mut VerdictCache,
+        net_error: Option<&'a str>,
+    ) -> Self {
         let url = ex.url();
         let status = ex.response.status;
         let failure = ex.is_auth_failure();
@@ -400,6 +409,7 @@ impl<'a> Facts<'a> {
             token_request,
             decoded,
             auth_verdicts,
+            net_error: net_error.filter(|e| !e.is_empty()),
         }
     }
 
