@@ -1,0 +1,107 @@
+// The standalone analyzer (dist/www, served by the playground under /analyzer/) in
+// headless Chromium: the same Rust views as the panel, fed by pastes and HAR files.
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import puppeteer from "puppeteer-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startPlayground } from "../support/playground.mjs";
+import { ROOT } from "../support/paths.mjs";
+
+const b64url = (obj) => Buffer.from(JSON.stringify(obj)).toString("base64url");
+
+describe("www analyzer", () => {
+  let playground;
+  let browser;
+  let page;
+  let userDataDir;
+  const foreignRequests = [];
+  const errors = [];
+
+  before(async () => {
+    playground = await startPlayground();
+    userDataDir = mkdtempSync(join(tmpdir(), "authlens-www-"));
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+      pipe: true,
+      userDataDir,
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage();
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("request", (r) => {
+      if (!r.url().startsWith(`${playground.origin}/analyzer/`)) foreignRequests.push(r.url());
+    });
+    await page.goto(`${playground.origin}/analyzer/`);
+    await page.waitForSelector(".app .list-pane");
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await playground?.stop();
+  });
+
+  it("starts under its CSP and says the data stays in the page", async () => {
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.match(csp, /object-src 'none'/);
+    assert.match(await page.$eval(".page-header", (h) => h.textContent), /never leaves this page/);
+    assert.deepEqual(errors, []);
+  });
+
+  it("decodes a pasted challenge, parameter by parameter", async () => {
+    await page.$eval("textarea.paste", (t) => {
+      t.value = 'WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="read:orders"';
+    });
+    await page.click("button.decode");
+    await page.waitForSelector(".decoded .challenge");
+    const params = await page.$$eval(".decoded .param", (ps) => ps.map((p) => [p.querySelector(".param-name").textContent, p.querySelector(".param-meaning").textContent]));
+    const names = params.map(([n]) => n);
+    assert.deepEqual(names, ["realm", "error", "scope"]);
+    assert.ok(params.every(([, meaning]) => meaning.length > 10), JSON.stringify(params));
+  });
+
+  it("decodes a pasted token and draws its lifetime bar as expired", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ sub: "u1", iat: now - 3600, exp: now - 300 })}.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;
+    await page.$eval("textarea.paste", (t, v) => {
+      t.value = v;
+    }, `Authorization: Bearer ${jwt}`);
+    await page.click("button.decode");
+    await page.waitForSelector(".decoded .credential .lifetime");
+    const info = await page.$eval(".decoded .credential", (c) => ({
+      lifetime: c.querySelector(".lifetime").className,
+      state: c.querySelector(".lt-state").textContent,
+      text: c.textContent,
+    }));
+    assert.match(info.lifetime, /\bexpired\b/);
+    assert.equal(info.state, "expired at now");
+    assert.ok(!info.text.includes(jwt), "the token itself is not shown");
+  });
+
+  it("analyses a HAR file from the file input with the shared views", async () => {
+    const input = await page.$("input.har-file");
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
+    await page.waitForFunction(() => document.querySelectorAll(".vlist .row").length === 5);
+    const failing = await page.$$eval(".vlist .row.auth-fail", (rs) => rs.map((r) => r.querySelector(".c-name").textContent));
+    assert.deepEqual(failing, ["api.example.com/v1/me"]);
+    assert.match(await page.$eval(".failure-count", (e) => e.textContent), /1 auth failure/);
+    assert.match(await page.$eval(".notice", (e) => e.textContent), /Imported 5 entries/);
+    await page.screenshot({ path: join(ROOT, "tests", "e2e", "artifacts", "www-har.png") });
+    await page.click(".vlist .row.auth-fail");
+    await page.waitForSelector(".detail-body[data-tab='diagnosis']");
+    const top = await page.$eval(".diagnosis-tab", (t) => t.querySelector(".finding")?.dataset.rule ?? t.textContent);
+    assert.ok(top.length > 0, "the diagnosis tab shows something");
+  });
+
+  it("made no request outside its own folder", async () => {
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(errors, []);
+  });
+});
