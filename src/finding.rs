@@ -48,12 +48,27 @@ pub struct Finding {
     pub detail: String,
     /// What supports it, secrets masked.
     pub evidence: Vec<Evidence>,
-    /// Ids from the fix catalogue ([`crate::fixes`]), best first.
+    /// Ids from the fix catalogue ([`crate::fixes`]), best first. Serialized as
+    /// `[{"id": "…"}]` so renderers can add fields without breaking the JSON contract.
+    #[serde(serialize_with = "fix_refs")]
     pub fixes: Vec<&'static str>,
     /// Spec sections.
     pub refs: Vec<SpecRef>,
     /// HAR entry indexes involved (the exchange itself first), empty for a lone credential.
     pub entries: Vec<usize>,
+}
+
+fn fix_refs<S: serde::Serializer>(fixes: &[&'static str], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    #[derive(Serialize)]
+    struct FixRef<'a> {
+        id: &'a str,
+    }
+    let mut seq = s.serialize_seq(Some(fixes.len()))?;
+    for id in fixes {
+        seq.serialize_element(&FixRef { id })?;
+    }
+    seq.end()
 }
 
 impl Finding {
@@ -102,5 +117,18 @@ impl Finding {
     pub fn with_entry(mut self, index: usize) -> Self {
         self.entries.push(index);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixes_serialize_as_objects_with_an_id() {
+        let f = Finding::new("token-expired", Severity::Error, "t", "d").with_fix("refresh-token");
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(json["fixes"], serde_json::json!([{"id": "refresh-token"}]));
+        assert_eq!(json["severity"], "error");
     }
 }

@@ -359,3 +359,25 @@ fn adversarial_inputs_stay_linear() {
         );
     }
 }
+
+/// Rough per-parse cost of a typical 200-byte challenge. Not a benchmark (those come later);
+/// run once with `cargo test --release --test challenge_properties -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing only; meaningful in release builds"]
+fn typical_challenge_parse_time() {
+    let header = r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push", error="invalid_token", error_description="The access token expired""#;
+    let rounds = 50_000u32;
+    let mut best = Duration::MAX;
+    let mut params = 0usize;
+    // The best of several batches: other processes share the machine.
+    for _ in 0..8 {
+        let start = Instant::now();
+        for _ in 0..rounds {
+            let p = parse_challenge_field(std::hint::black_box(header));
+            params += p.challenges.iter().map(|c| c.params.len()).sum::<usize>();
+        }
+        best = best.min(start.elapsed() / rounds);
+    }
+    eprintln!("{} bytes: {best:?} per parse", header.len());
+    assert_eq!(params, 5 * 8 * rounds as usize);
+}

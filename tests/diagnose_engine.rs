@@ -2,7 +2,12 @@
 //! suppression, flow rules with revisions, the summary line and the memory bound.
 
 // Test helpers outside #[test] functions: a panic here is a failing test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use authlens::diagnose::{analyze_exchanges, Analyzer, Config, ExchangeReport, CATALOGUE};
 use authlens::exchange::{Body, Exchange, Headers, Request, Response};
@@ -299,6 +304,21 @@ fn per_exchange_rules_table() {
             &[],
         ),
         (
+            "DPoP nonce required, and the proof also lacks ath (the server's reason ranks first)",
+            get(API)
+                .h("Authorization", &format!("DPoP {DPOP_AT}"))
+                .h("DPoP", &jwt(
+                    r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC","crv":"P-256","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}}"#,
+                    &format!(r#"{{"jti":"x1","htm":"GET","htu":"{API}","iat":{}}}"#, at_secs(0).unix_secs()),
+                ))
+                .status(401)
+                .rh("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")
+                .rh("DPoP-Nonce", "n-123")
+                .x(),
+            Some("dpop-nonce-required"),
+            &[],
+        ),
+        (
             "preflight answered 401",
             req("OPTIONS", API)
                 .rtype("preflight")
@@ -350,6 +370,12 @@ fn per_exchange_rules_table() {
         (
             "Basic over http",
             get("http://legacy.example.com/api").h("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==").x(),
+            Some("basic-over-http"),
+            &[],
+        ),
+        (
+            "session cookie over http",
+            get("http://shop.example.com/account").h("Cookie", "PHPSESSID=0123456789abcdef0123").x(),
             Some("basic-over-http"),
             &[],
         ),
@@ -426,6 +452,23 @@ fn per_exchange_rules_table() {
             &["invalid-token"],
         ),
         (
+            "server clock 10 min ahead expires a token that is valid for the browser",
+            get(API)
+                .bearer(&access_token(-60, 300, ""))
+                .status(401)
+                .date(600)
+                .rh("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"Lifetime validation failed\"")
+                .x(),
+            Some("clock-skew"),
+            &["invalid-token", "token-expired"],
+        ),
+        (
+            "Chrome's status 0 for a 407 is found through the entry metadata (absent here)",
+            get(API).status(0).x(),
+            None,
+            &["proxy-auth-required"],
+        ),
+        (
             "healthy 200 with a valid token",
             get(API).bearer(&access_token(-60, 3000, "")).date(0).x(),
             None,
@@ -496,6 +539,32 @@ fn decoded_token_times_are_relative_to_the_request() {
         "{:?}",
         skew.evidence
     );
+}
+
+#[test]
+fn browser_network_errors_come_from_entry_metadata() {
+    let ex = get(API).status(0).x();
+    let meta = authlens::har::EntryMeta {
+        error: Some("net::ERR_UNEXPECTED_PROXY_AUTH".into()),
+        ..Default::default()
+    };
+    let mut an = Analyzer::new(Config::default());
+    let update = an.push_entry(&ex, Some(&meta));
+    assert_eq!(
+        update.report.top().map(|f| f.id),
+        Some("proxy-auth-required")
+    );
+    assert!(update
+        .report
+        .top()
+        .unwrap()
+        .detail
+        .contains("ERR_UNEXPECTED_PROXY_AUTH"));
+    let meta = authlens::har::EntryMeta {
+        error: Some("net::ERR_NAME_NOT_RESOLVED".into()),
+        ..Default::default()
+    };
+    assert!(an.push_entry(&ex, Some(&meta)).report.findings.is_empty());
 }
 
 #[test]
@@ -1072,4 +1141,36 @@ fn cookie_not_sent_names_the_attribute() {
         &[("Cookie", "_ga=GA1.2.3; theme=dark")],
     ));
     assert_eq!(r.top().unwrap().id, "missing-credentials");
+}
+
+/// Regression: proptest found `(a - b).abs()` overflowing in the refresh-race overlap check
+/// for start times at the ends of the i64 range; every time difference now saturates.
+#[test]
+fn regression_extreme_start_times_do_not_overflow() {
+    let extremes = [i64::MIN, i64::MAX, 0, -1];
+    for a in extremes {
+        for b in extremes {
+            let mut r1 = refresh(0, 400, "rt");
+            r1.started_at = Some(Timestamp(a));
+            r1.time_ms = Some(1e300);
+            let mut r2 = refresh(0, 400, "rt");
+            r2.started_at = Some(Timestamp(b));
+            let mut pre = req("OPTIONS", API)
+                .rtype("preflight")
+                .h("Access-Control-Request-Method", "GET")
+                .status(401)
+                .x();
+            pre.started_at = Some(Timestamp(a));
+            let mut blocked = get(API).status(0).x();
+            blocked.started_at = Some(Timestamp(b));
+            let mut skewed = unauthorized(0, TOKEN_A);
+            skewed.started_at = Some(Timestamp(a));
+            skewed
+                .response
+                .headers
+                .push("Date", "Sat, 21 Nov 2026 10:00:00 GMT");
+            let reports = run(vec![r1, r2, pre, blocked, skewed]);
+            assert_eq!(reports.len(), 5);
+        }
+    }
 }

@@ -265,6 +265,35 @@ mod tests {
     }
 
     #[test]
+    fn rfc_7616_authorization_example() {
+        // RFC 7616 §3.9.1, as printed (folded lines) and as sent on one line.
+        let folded = "Digest username=\"Mufasa\",\r\n    realm=\"http-auth@example.org\",\r\n    uri=\"/dir/index.html\",\r\n    algorithm=MD5,\r\n    nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\",\r\n    nc=00000001,\r\n    cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\",\r\n    qop=auth,\r\n    response=\"8ca523f5e9506fed4657c9700eebdbec\",\r\n    opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+        let one_line = folded.replace("\r\n   ", "");
+        for (input, folds) in [(folded, 9), (one_line.as_str(), 0)] {
+            let p = parse_credentials(input);
+            let c = p.credentials.as_ref().unwrap();
+            assert!(c.is_scheme("digest"));
+            assert_eq!(c.params.len(), 10);
+            assert_eq!(c.param_value("username"), Some("Mufasa"));
+            assert_eq!(c.param_value("NC"), Some("00000001"));
+            assert_eq!(c.param_value("qop"), Some("auth"));
+            assert!(!c.param("qop").unwrap().quoted);
+            assert_eq!(
+                c.param_value("response"),
+                Some("8ca523f5e9506fed4657c9700eebdbec")
+            );
+            assert_eq!(
+                p.diagnostics
+                    .iter()
+                    .filter(|d| d.code == "obs-fold")
+                    .count(),
+                folds
+            );
+            assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        }
+    }
+
+    #[test]
     fn empty_value_has_no_credentials() {
         let p = parse_credentials("  ");
         assert!(p.credentials.is_none());

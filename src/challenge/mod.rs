@@ -60,6 +60,14 @@
 //! request. [`negotiate`] recognises NTLM / SPNEGO / Kerberos blobs and is shared with the
 //! credentials module.
 //!
+//! # Testing hooks
+//!
+//! [`reference`] is a deliberately plain recogniser of the same grammar;
+//! `reference::differential(input)` compares it with the real parser and is the whole body
+//! of a differential fuzz target. A plain fuzz target is `parse_challenges(&[input])` /
+//! `parse_credentials(input)`. The conformance table shared with other tools is
+//! `tests/conformance/challenges.json`.
+//!
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
 mod credentials;

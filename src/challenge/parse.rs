@@ -239,7 +239,7 @@ impl<'i> Machine<'i> {
         Self {
             mode,
             proxy,
-            items: Vec::new(),
+            items: Vec::with_capacity(2),
             diags: Diagnostics::default(),
             accept: Accept::Nothing,
         }
@@ -560,6 +560,10 @@ impl<'i> Machine<'i> {
             }
         }
         if let Some(item) = self.items.last_mut() {
+            // Typical challenges have up to ~6 params: one allocation instead of regrowing.
+            if item.params.capacity() == 0 {
+                item.params.reserve_exact(6);
+            }
             item.params.push(param);
         }
         self.accept = Accept::Params;

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use crate::diagnostic::Diagnostic;
 
 /// `tchar` of [RFC 9110 §5.6.2](https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2).
+#[inline]
 pub fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
@@ -33,6 +34,7 @@ pub fn is_tchar(b: u8) -> bool {
 
 /// A character of `token68` before its `=` padding
 /// ([RFC 9110 §11.2](https://www.rfc-editor.org/rfc/rfc9110#section-11.2)).
+#[inline]
 pub fn is_token68_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
 }
@@ -50,6 +52,7 @@ pub fn is_token68(s: &str) -> bool {
 
 /// Whether a byte may appear unescaped inside a quoted-string (`qdtext` minus obs-text,
 /// which is handled separately because it is legal but worth a warning).
+#[inline]
 fn is_qdtext_ascii(b: u8) -> bool {
     b == b'\t' || b == b' ' || b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b)
 }
@@ -116,14 +119,17 @@ impl<'i> Cursor<'i> {
         self.pos = pos.min(self.s.len());
     }
 
+    #[inline]
     pub fn at(&self, pos: usize) -> Option<u8> {
         self.s.as_bytes().get(pos).copied()
     }
 
+    #[inline]
     pub fn peek(&self) -> Option<u8> {
         self.at(self.pos)
     }
 
+    #[inline]
     pub fn bump(&mut self) {
         if self.pos < self.s.len() {
             self.pos += 1;
@@ -143,12 +149,11 @@ impl<'i> Cursor<'i> {
     }
 
     /// End of the run of bytes satisfying `pred` that starts at `from`.
+    #[inline]
     pub fn run_end(&self, from: usize, pred: impl Fn(u8) -> bool) -> usize {
-        let mut i = from;
-        while self.at(i).is_some_and(&pred) {
-            i += 1;
-        }
-        i
+        self.s.as_bytes().get(from..).map_or(from, |rest| {
+            from + rest.iter().take_while(|&&b| pred(b)).count()
+        })
     }
 
     /// Length of an obs-fold (`CRLF` or a lenient bare `LF`, then SP/HTAB) starting at `pos`.
@@ -235,6 +240,10 @@ impl<'i> Cursor<'i> {
         let mut seg = start;
         let (mut warned_ctl, mut warned_non_ascii) = (false, false);
         let close = loop {
+            // Fast path: plain qdtext needs no per-byte decision.
+            i = self.run_end(i, |b| {
+                ((0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') || b == b'\t'
+            });
             match self.at(i) {
                 None => {
                     diags.push(Diagnostic::error(

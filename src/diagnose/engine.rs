@@ -2,10 +2,11 @@
 
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
+use crate::har::EntryMeta;
 use crate::secret;
 
 use super::catalogue::{self, Kind};
-use super::facts::{Facts, API_KEY_HEADERS, URL_CREDENTIALS};
+use super::facts::{Facts, VerdictCache, API_KEY_HEADERS, URL_CREDENTIALS};
 use super::jar::Jar;
 use super::state::{Origins, Record, Window};
 use super::summary::Summary;
@@ -28,6 +29,7 @@ pub struct Analyzer {
     window: Window,
     origins: Origins,
     jar: Jar,
+    verdicts: VerdictCache,
     summary: Summary,
     seq: u64,
 }
@@ -85,6 +87,7 @@ impl Analyzer {
             window: Window::new(config.window),
             origins: Origins::new(config.max_origins),
             jar: Jar::new(config.max_cookies),
+            verdicts: VerdictCache::default(),
             config,
             summary: Summary::default(),
             seq: 0,
@@ -103,8 +106,16 @@ impl Analyzer {
 
     /// Analyses the next exchange without taking it (nothing of it is kept but hashes).
     pub fn push_ref(&mut self, ex: &Exchange) -> Update {
+        self.push_entry(ex, None)
+    }
+
+    /// Analyses the next exchange with its HAR entry's metadata ([`crate::har::parse_entry`]
+    /// gives both): the browser's network error (`_error`) of a request that got no
+    /// response explains some failures, e.g. Chrome's `net::ERR_UNEXPECTED_PROXY_AUTH`.
+    pub fn push_entry(&mut self, ex: &Exchange, meta: Option<&EntryMeta>) -> Update {
         self.seq = self.seq.wrapping_add(1);
-        let f = Facts::new(ex, self.config.leeway_secs);
+        let net_error = meta.and_then(|m| m.error.as_deref());
+        let f = Facts::with_cache(ex, self.config.leeway_secs, &mut self.verdicts, net_error);
         let mut findings: Vec<Finding> = Vec::new();
         {
             let cx = Ctx {
@@ -205,14 +216,17 @@ impl Analyzer {
     }
 
     /// How many items the analyzer retains (window records + origin histories + remembered
-    /// cookies); never more than [`Analyzer::retained_bound`].
+    /// cookies + cached token verdicts); never more than [`Analyzer::retained_bound`].
     pub fn retained(&self) -> usize {
-        self.window.len() + self.origins.len() + self.jar.len()
+        self.window.len() + self.origins.len() + self.jar.len() + self.verdicts.len()
     }
 
     /// The most [`Analyzer::retained`] can be, from the [`Config`].
     pub fn retained_bound(&self) -> usize {
-        self.window.capacity() + self.config.max_origins.max(1) + self.config.max_cookies.max(1)
+        self.window.capacity()
+            + self.config.max_origins.max(1)
+            + self.config.max_cookies.max(1)
+            + VerdictCache::CAPACITY
     }
 }
 

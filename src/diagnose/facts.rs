@@ -178,9 +178,49 @@ pub struct Facts<'a> {
     /// Token-endpoint classification.
     pub token_request: Option<TokenRequest>,
     /// Credentials decoded by [`crate::credentials`] with their location (`request header
-    /// Authorization`, `cookie session`, …): every credential for failures, only
-    /// `Authorization` otherwise (enough for the risk rules).
+    /// Authorization`, `cookie session`, …), for failures.
     pub decoded: Vec<(String, DecodedCredential)>,
+    /// For other exchanges: the time-independent verdicts on `Authorization` (enough for
+    /// the risk rules), from the [`VerdictCache`].
+    pub auth_verdicts: Vec<Finding>,
+    /// The browser's network error for a request without response (Chrome `_error`, e.g.
+    /// `net::ERR_UNEXPECTED_PROXY_AUTH`), when the caller passed the HAR entry's metadata.
+    pub net_error: Option<&'a str>,
+}
+
+/// Time-independent verdicts (`alg-none`, format problems) of recently seen `Authorization`
+/// values, keyed by hash. An app sends the same token on every call; decoding it once is
+/// enough for requests that succeeded. Bounded FIFO.
+#[derive(Debug, Clone, Default)]
+pub struct VerdictCache {
+    entries: std::collections::VecDeque<(u64, Vec<Finding>)>,
+}
+
+impl VerdictCache {
+    /// Entries kept.
+    pub const CAPACITY: usize = 16;
+
+    /// Number of entries held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn get_or_decode(&mut self, value: &str, ex: &Exchange, leeway_secs: i64) -> Vec<Finding> {
+        let key = hash(value);
+        if let Some((_, v)) = self.entries.iter().find(|(k, _)| *k == key) {
+            return v.clone();
+        }
+        let ctx = credentials::Context::new(ex.started_at.unwrap_or(Timestamp(0)))
+            .with_leeway(leeway_secs);
+        let mut found =
+            credentials::decode_authorization(value, &ctx.with_request(&ex.request)).findings;
+        found.retain(|f| !TIME_VERDICTS.contains(&f.id));
+        if self.entries.len() >= Self::CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((key, found.clone()));
+        found
+    }
 }
 
 fn header<'a>(ex: &'a Exchange, name: &str) -> Option<&'a str> {
@@ -275,27 +315,12 @@ fn decode(
     ex: &Exchange,
     at: Option<Timestamp>,
     leeway_secs: i64,
-    everything: bool,
 ) -> Vec<(String, DecodedCredential)> {
     let ctx = credentials::Context::new(at.unwrap_or(Timestamp(0))).with_leeway(leeway_secs);
-    let mut out: Vec<(String, DecodedCredential)> = if everything {
-        credentials::from_request(&ex.request, &ctx)
-            .into_iter()
-            .map(|c| (c.location, c.credential))
-            .collect()
-    } else {
-        ex.request
-            .headers
-            .get("authorization")
-            .map(|v| {
-                (
-                    "request header Authorization".to_string(),
-                    credentials::decode_authorization(v, &ctx.with_request(&ex.request)),
-                )
-            })
-            .into_iter()
-            .collect()
-    };
+    let mut out: Vec<(String, DecodedCredential)> = credentials::from_request(&ex.request, &ctx)
+        .into_iter()
+        .map(|c| (c.location, c.credential))
+        .collect();
     if at.is_none() {
         for (_, c) in &mut out {
             c.findings.retain(|f| !TIME_VERDICTS.contains(&f.id));
@@ -306,17 +331,39 @@ fn decode(
 
 impl<'a> Facts<'a> {
     /// Decodes what the rules need from `ex`, judging token times with `leeway_secs`.
+    #[cfg(test)]
     pub fn new(ex: &'a Exchange, leeway_secs: i64) -> Self {
+        Self::with_cache(ex, leeway_secs, &mut VerdictCache::default(), None)
+    }
+
+    /// Like [`Facts::new`], reusing `cache` for the `Authorization` of successful requests,
+    /// with the browser's network error when known.
+    pub fn with_cache(
+        ex: &'a Exchange,
+        leeway_secs: i64,
+        cache: &mut VerdictCache,
+        net_error: Option<&'a str>,
+    ) -> Self {
         let url = ex.url();
         let status = ex.response.status;
         let failure = ex.is_auth_failure();
-        let date = ex
-            .response
-            .headers
-            .get("date")
-            .and_then(Timestamp::parse_http_date);
+        let is_post = ex.request.method.eq_ignore_ascii_case("POST");
+        // The Date only matters as the reference time when there is no start time, and for
+        // the rules that look at failures and token requests (skew, cache freshness).
+        let date = if ex.started_at.is_none() || failure || status >= 400 || is_post {
+            ex.response
+                .headers
+                .get("date")
+                .and_then(Timestamp::parse_http_date)
+        } else {
+            None
+        };
         let authorization = header(ex, "authorization");
-        let credentials = authorization.map(challenge::parse_credentials);
+        // The grammar's diagnostics feed rules about failures; for requests that worked,
+        // the cached decoder verdicts cover format problems.
+        let credentials = authorization
+            .filter(|_| failure)
+            .map(challenge::parse_credentials);
         let www: Vec<&str> = ex.response.headers.get_all("www-authenticate").collect();
         let challenges = (!www.is_empty()).then(|| challenge::parse_challenges(&www));
         let proxy: Vec<&str> = ex.response.headers.get_all("proxy-authenticate").collect();
@@ -335,10 +382,14 @@ impl<'a> Facts<'a> {
         };
         let token_request = classify_token_request(ex, error_body.as_ref());
         let at = ex.started_at.or(date);
-        let decoded = if failure || authorization.is_some() {
-            decode(ex, at, leeway_secs, failure)
+        let decoded = if failure {
+            decode(ex, at, leeway_secs)
         } else {
             Vec::new()
+        };
+        let auth_verdicts = match authorization {
+            Some(v) if !failure => cache.get_or_decode(v, ex, leeway_secs),
+            _ => Vec::new(),
         };
         Self {
             ex,
@@ -357,6 +408,8 @@ impl<'a> Facts<'a> {
             detected,
             token_request,
             decoded,
+            auth_verdicts,
+            net_error: net_error.filter(|e| !e.is_empty()),
         }
     }
 
@@ -365,12 +418,18 @@ impl<'a> Facts<'a> {
         &'s self,
         id: &'s str,
     ) -> impl Iterator<Item = (&'s str, &'s Finding)> + 's {
-        self.decoded.iter().flat_map(move |(loc, c)| {
+        let decoded = self.decoded.iter().flat_map(move |(loc, c)| {
             c.findings
                 .iter()
                 .filter(move |f| f.id == id)
                 .map(move |f| (loc.as_str(), f))
-        })
+        });
+        let cached = self
+            .auth_verdicts
+            .iter()
+            .filter(move |f| f.id == id)
+            .map(|f| ("request header Authorization", f));
+        decoded.chain(cached)
     }
 
     /// The decoded `Authorization` credential.
@@ -383,10 +442,18 @@ impl<'a> Facts<'a> {
 
     /// The scheme sent in `Authorization`, as written (empty for a bare token).
     pub fn scheme(&self) -> Option<&'a str> {
-        self.credentials
-            .as_ref()
-            .and_then(|c| c.credentials.as_ref())
-            .map(|c| c.scheme)
+        match &self.credentials {
+            Some(parsed) => parsed.credentials.as_ref().map(|c| c.scheme),
+            // Not parsed (a request that worked): the first word is the scheme, or there is
+            // none when the value is a single word (a bare token).
+            None => self.authorization.map(|v| {
+                let v = v.trim_start();
+                match v.split_once([' ', '\t']) {
+                    Some((scheme, _)) => scheme,
+                    None => "",
+                }
+            }),
+        }
     }
 
     /// A request header.
@@ -467,17 +534,29 @@ impl<'a> Facts<'a> {
 
     /// The backend identity headers, `name: value; …`, cut to 160 characters.
     pub fn identity(&self) -> Option<String> {
-        let mut parts: Vec<String> = IDENTITY_HEADERS
+        const MAX: usize = 160;
+        let mut text = String::new();
+        let ip = self.ex.server_ip.as_deref().map(|ip| ("server ip", ip));
+        for (n, v) in IDENTITY_HEADERS
             .iter()
-            .filter_map(|n| self.res(n).map(|v| format!("{n}: {v}")))
-            .collect();
-        if let Some(ip) = &self.ex.server_ip {
-            parts.push(format!("server ip: {ip}"));
+            .filter_map(|n| self.res(n).map(|v| (*n, v)))
+            .chain(ip)
+        {
+            if !text.is_empty() {
+                text.push_str("; ");
+            }
+            text.push_str(n);
+            text.push_str(": ");
+            text.push_str(v);
+            if text.len() >= MAX {
+                break;
+            }
         }
-        if parts.is_empty() {
+        if text.is_empty() {
             return None;
         }
-        Some(parts.join("; ").chars().take(160).collect())
+        truncate_chars(&mut text, MAX);
+        Some(text)
     }
 
     /// The URL without fragment, for matching hops and retries.
@@ -498,6 +577,17 @@ impl<'a> Facts<'a> {
             .filter(|l| !l.is_empty())
             .or_else(|| self.res("location"))?;
         Some(resolve(&self.url, loc))
+    }
+}
+
+/// Cuts `s` to at most `max` bytes at a character boundary.
+pub fn truncate_chars(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
     }
 }
 

@@ -31,6 +31,7 @@ use serde::Serialize;
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 use crate::fixes::{self, Fix, FixContext};
+use crate::har::{EntryMeta, HarDocument};
 use crate::time::Timestamp;
 
 pub use catalogue::{priority, rule, suppressed_by, Kind, RuleInfo, CATALOGUE, SUPPRESSES};
@@ -156,18 +157,45 @@ pub struct Update {
     pub revisions: Vec<Revision>,
 }
 
-/// Analyses a whole capture (the CLI's `authlens har`): one report per exchange, in
-/// order, with every revision applied.
-pub fn analyze_exchanges<I>(exchanges: I, config: Config) -> Vec<ExchangeReport>
+/// A whole capture analysed: every report with its revisions applied, and the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// One report per exchange, in input order.
+    pub reports: Vec<ExchangeReport>,
+    /// The toolbar summary over the whole capture.
+    pub summary: Summary,
+}
+
+/// Analyses a whole capture (the CLI's `authlens har`, reports): one report per exchange,
+/// in order, with every revision applied, plus the summary.
+pub fn analyze<I>(exchanges: I, config: Config) -> Analysis
 where
     I: IntoIterator<Item = Exchange>,
+{
+    collect(exchanges.into_iter().map(|e| (e, None)), config)
+}
+
+/// Like [`analyze`] for a parsed HAR file, using each entry's metadata (the browser's
+/// network errors, such as Chrome's status-0 `net::ERR_UNEXPECTED_PROXY_AUTH`) too.
+pub fn analyze_har(doc: &HarDocument, config: Config) -> Analysis {
+    collect(
+        doc.exchanges
+            .iter()
+            .map(|e| (e.clone(), doc.meta_for(e.index))),
+        config,
+    )
+}
+
+fn collect<'m, I>(items: I, config: Config) -> Analysis
+where
+    I: Iterator<Item = (Exchange, Option<&'m EntryMeta>)>,
 {
     let mut analyzer = Analyzer::new(config);
     let mut reports: Vec<ExchangeReport> = Vec::new();
     // Indexes are usually 0..n in order; a map keeps revisions right when they are not.
     let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for ex in exchanges {
-        let update = analyzer.push_ref(&ex);
+    for (ex, meta) in items {
+        let update = analyzer.push_entry(&ex, meta);
         for rev in &update.revisions {
             if let Some(r) = position.get(&rev.index).and_then(|&p| reports.get_mut(p)) {
                 r.apply(rev);
@@ -176,5 +204,16 @@ where
         position.insert(update.report.index, reports.len());
         reports.push(update.report);
     }
-    reports
+    Analysis {
+        reports,
+        summary: analyzer.summary().clone(),
+    }
+}
+
+/// [`analyze`] without the summary.
+pub fn analyze_exchanges<I>(exchanges: I, config: Config) -> Vec<ExchangeReport>
+where
+    I: IntoIterator<Item = Exchange>,
+{
+    analyze(exchanges, config).reports
 }

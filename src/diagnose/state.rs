@@ -96,19 +96,12 @@ impl Record {
             .authorization
             .map(hash)
             .or_else(|| f.req("cookie").map(hash));
-        let label: String = format!(
-            "{method} {}{} → {}",
-            f.origin,
-            f.url.path,
-            if f.status == 0 {
-                "(failed)".to_string()
-            } else {
-                f.status.to_string()
-            }
-        )
-        .chars()
-        .take(LABEL_MAX)
-        .collect();
+        let mut label = if f.status == 0 {
+            format!("{method} {}{} → (failed)", f.origin, f.url.path)
+        } else {
+            format!("{method} {}{} → {}", f.origin, f.url.path, f.status)
+        };
+        super::facts::truncate_chars(&mut label, LABEL_MAX);
         Self {
             index: ex.index,
             start,
@@ -151,12 +144,23 @@ impl Record {
     }
 }
 
-/// The last `capacity` exchanges, oldest first.
+/// The last `capacity` exchanges, oldest first, with two small indexes (recent token
+/// requests and recent 401s) so flow rules can skip their look-back in O(1) when the
+/// pattern they look for cannot be there.
 #[derive(Debug, Clone)]
 pub struct Window {
     records: VecDeque<Record>,
     capacity: usize,
+    /// Push number of `records[0]`.
+    base: u64,
+    /// Push numbers of recent token requests, newest last.
+    tokens: VecDeque<u64>,
+    /// Push numbers of recent 401s, newest last.
+    unauthorized: VecDeque<u64>,
 }
+
+/// Entries kept in each of the window's indexes.
+const INDEX_CAPACITY: usize = 32;
 
 impl Window {
     /// An empty window holding at most `capacity` records (at least 1).
@@ -165,18 +169,52 @@ impl Window {
         Self {
             records: VecDeque::with_capacity(capacity.min(4096)),
             capacity,
+            base: 0,
+            tokens: VecDeque::new(),
+            unauthorized: VecDeque::new(),
         }
     }
 
     /// Adds a record, dropping the oldest when full; returns the dropped one.
     pub fn push(&mut self, r: Record) -> Option<Record> {
         let dropped = if self.records.len() >= self.capacity {
+            self.base = self.base.wrapping_add(1);
             self.records.pop_front()
         } else {
             None
         };
+        let seq = self.base.wrapping_add(self.records.len() as u64);
+        for (ring, hit) in [
+            (&mut self.tokens, r.token.is_some()),
+            (&mut self.unauthorized, r.status == 401),
+        ] {
+            if hit {
+                if ring.len() >= INDEX_CAPACITY {
+                    ring.pop_front();
+                }
+                ring.push_back(seq);
+            }
+        }
         self.records.push_back(r);
         dropped
+    }
+
+    fn by_seq(&self, seq: u64) -> Option<&Record> {
+        let pos = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.records.get(pos)
+    }
+
+    /// Recent token requests still in the window, newest first.
+    pub fn recent_tokens(&self) -> impl Iterator<Item = &Record> {
+        self.tokens.iter().rev().filter_map(|s| self.by_seq(*s))
+    }
+
+    /// Recent 401s still in the window, newest first.
+    pub fn recent_unauthorized(&self) -> impl Iterator<Item = &Record> {
+        self.unauthorized
+            .iter()
+            .rev()
+            .filter_map(|s| self.by_seq(*s))
     }
 
     /// Records, newest first.

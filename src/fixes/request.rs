@@ -302,7 +302,12 @@ pub fn rebuild(ctx: &FixContext<'_>) -> Option<Rebuilt> {
             authorization = Some(h.value.clone());
             continue;
         }
-        let value = if reveal {
+        let basic_proxy = h.name.eq_ignore_ascii_case("proxy-authorization")
+            && h.value
+                .trim_start()
+                .get(..6)
+                .is_some_and(|s| s.eq_ignore_ascii_case("basic "));
+        let value = if reveal && !basic_proxy {
             h.value.clone()
         } else {
             mask_header(&h.name, &h.value)
@@ -361,8 +366,22 @@ pub fn rebuild(ctx: &FixContext<'_>) -> Option<Rebuilt> {
         _ => authorization.clone(),
     };
     if let Some(a) = new_auth {
-        // A placeholder has nothing to hide; a captured value is masked unless revealed.
-        let shown = if reveal || a.contains('<') {
+        let basic = a
+            .trim_start()
+            .get(..6)
+            .is_some_and(|s| s.eq_ignore_ascii_case("basic "));
+        // A placeholder has nothing to hide; a captured value is masked unless revealed,
+        // except a Basic password, which authlens never outputs (even revealed).
+        let shown = if a.contains('<') {
+            a
+        } else if basic {
+            if reveal {
+                out.changes.push(
+                    "the Basic credentials stay masked: authlens never outputs a password".into(),
+                );
+            }
+            "Basic <base64 of username:password>".to_string()
+        } else if reveal {
             a
         } else {
             mask_authorization(&a)
@@ -558,16 +577,24 @@ mod tests {
     }
 
     #[test]
-    fn basic_password_never_shows_even_partially() {
+    fn basic_password_never_shows_even_partially_or_revealed() {
         // "Aladdin:open sesame" from RFC 7617 §2.
         let e = ex(
             "https://x/",
-            &[("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")],
+            &[
+                ("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+                ("Proxy-Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+            ],
         );
         let f = Finding::new("other", Severity::Info, "t", "d");
-        let c = to_fetch(&rebuild(&ctx_for(&f, &e)).unwrap());
-        assert!(!c.contains("QWxh"), "{c}");
-        assert!(c.contains("Basic …[28 chars]"), "{c}");
+        for reveal in [false, true] {
+            let r = rebuild(&ctx_for(&f, &e).with_reveal(reveal)).unwrap();
+            for c in [to_fetch(&r), to_curl(&r)] {
+                assert!(!c.contains("QWxh"), "{c}");
+                assert!(!c.contains("open sesame"), "{c}");
+                assert!(c.contains("Basic <base64 of username:password>"), "{c}");
+            }
+        }
     }
 
     #[test]

@@ -27,6 +27,15 @@ pub fn check(
     {
         return;
     }
+    // A success only matters if this endpoint and credential failed recently.
+    if cur.success
+        && !st
+            .window
+            .recent_unauthorized()
+            .any(|r| r.endpoint == cur.endpoint && r.cred == cur.cred)
+    {
+        return;
+    }
     let mut seq: Vec<&Record> = st
         .window
         .oldest_first()

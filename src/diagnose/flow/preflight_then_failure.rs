@@ -12,11 +12,11 @@ use super::super::Revision;
 use super::FlowState;
 
 /// How far apart (ms) a preflight and its request may start.
-const NEAR_MS: i64 = 10_000;
+const NEAR_MS: u64 = 10_000;
 
 fn near(a: &Record, b: &Record) -> bool {
     match (a.start, b.start) {
-        (Some(x), Some(y)) => (x - y).abs() <= NEAR_MS,
+        (Some(x), Some(y)) => x.abs_diff(y) <= NEAR_MS,
         _ => true,
     }
 }

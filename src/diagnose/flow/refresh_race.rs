@@ -13,15 +13,17 @@ use super::FlowState;
 
 /// Requests starting within this many ms of each other count as parallel when no timing
 /// says they overlapped.
-const NEAR_MS: i64 = 1000;
+const NEAR_MS: u64 = 1000;
 
+/// Whether two requests were in flight at the same time: their [start, end] intervals
+/// intersect; without a duration, starting within [`NEAR_MS`] counts. Sequential requests
+/// (one ends before the next starts, as in a refresh loop) never overlap.
 fn overlaps(a: &Record, b: &Record) -> bool {
     match (a.start, b.start) {
-        (Some(sa), Some(sb)) => {
-            let ea = a.end.unwrap_or(sa);
-            let eb = b.end.unwrap_or(sb);
-            (sa <= eb && sb <= ea) || (sa - sb).abs() <= NEAR_MS
-        }
+        (Some(sa), Some(sb)) => match (a.end.filter(|e| *e > sa), b.end.filter(|e| *e > sb)) {
+            (Some(ea), Some(eb)) => sa < eb && sb < ea,
+            _ => sa.abs_diff(sb) <= NEAR_MS,
+        },
         _ => false,
     }
 }

@@ -43,6 +43,21 @@ pub fn check(
         return;
     }
     let span = st.span_ms();
+    // Cheap pre-checks on the window's indexes: a successful token request and a 401 on
+    // this endpoint, both recent. Most successes stop here.
+    let token_ok = st
+        .window
+        .recent_tokens()
+        .take_while(|r| within(r.start, cur.start, span))
+        .any(|r| r.token.as_ref().is_some_and(|t| !t.failed));
+    let endpoint_401 = st
+        .window
+        .recent_unauthorized()
+        .take_while(|r| within(r.start, cur.start, span))
+        .any(|r| r.endpoint == cur.endpoint && !r.has(flag::REFRESHED));
+    if !(token_ok && endpoint_401) {
+        return;
+    }
     let mut token: Option<usize> = None;
     let mut failed: Option<usize> = None;
     for r in st.window.newest_first() {

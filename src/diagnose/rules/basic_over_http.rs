@@ -33,6 +33,10 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
                 f.url_credential()
                     .map(|(k, v)| ("query parameter", format!("{k}={}", crate::secret::mask(v))))
             })
+            .or_else(|| {
+                f.session_cookie()
+                    .map(|name| ("session cookie", format!("{name} (value masked)")))
+            })
     };
     let Some((label, value)) = what else {
         return;

@@ -90,6 +90,17 @@ pub fn check(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) || f.preflight {
         return;
     }
+    // A request that authenticates another way (a token, an API key) does not depend on
+    // the session cookie; its absence explains nothing there.
+    if f.authorization.is_some()
+        || f.req("proxy-authorization").is_some()
+        || super::super::facts::API_KEY_HEADERS
+            .iter()
+            .any(|h| f.req(h).is_some())
+        || f.url_credential().is_some()
+    {
+        return;
+    }
     let Some(now) = f.at else {
         return;
     };

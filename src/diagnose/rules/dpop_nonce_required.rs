@@ -35,6 +35,17 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             "RFC 9449 §8",
             "https://www.rfc-editor.org/rfc/rfc9449#section-8",
         );
+    // The server named its reason; problems the decoder found in the proof come next,
+    // once the nonce is there, so they rank below (the malformed-authorization rule ran
+    // before this one).
+    for m in out.iter_mut().filter(|m| {
+        m.id == "malformed-authorization"
+            && m.evidence
+                .iter()
+                .any(|e| e.label == "decoder verdict" && e.value.starts_with("dpop-proof"))
+    }) {
+        m.severity = crate::finding::Severity::Warning;
+    }
     if let Some(n) = nonce {
         // Server-issued and single-purpose: not a secret, and the retry needs it verbatim.
         finding = finding.with_evidence(hint::DPOP_NONCE, clip(n, 200));

@@ -9,8 +9,45 @@ use crate::fixes::hint;
 
 use super::{clip, make, request_line, Facts};
 
-/// Raised on every 407.
+/// Chrome's errors for a 407 it would not show: from a server that is not the
+/// configured proxy, or a proxy scheme it cannot answer.
+const PROXY_NET_ERRORS: &[&str] = &[
+    "ERR_UNEXPECTED_PROXY_AUTH",
+    "ERR_PROXY_AUTH_UNSUPPORTED",
+    "ERR_PROXY_AUTH_REQUESTED",
+    "ERR_PROXY_AUTH_REQUESTED_WITH_NO_CONNECTION",
+];
+
+/// A request without response that the browser failed for proxy authentication.
+fn blocked_by_proxy_auth(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(err) = f
+        .net_error
+        .filter(|e| PROXY_NET_ERRORS.iter().any(|p| e.contains(p)))
+    else {
+        return;
+    };
+    out.push(
+        make(
+            "proxy-auth-required",
+            format!(
+                "{} failed with {}: a 407 Proxy Authentication Required came back and the browser would not answer it — from a server that is not the configured proxy, or with a scheme it cannot use. Something between the browser and the API (a proxy, firewall or VPN) wants credentials; the application never saw the request.",
+                request_line(f),
+                clip(err, 80)
+            ),
+        )
+        .with_evidence("browser error", clip(err, 80))
+        .with_fix("use-proxy-credentials")
+        .with_ref("RFC 9110 §11.7", "https://www.rfc-editor.org/rfc/rfc9110#section-11.7"),
+    );
+}
+
+/// Raised on every 407, and on a request the browser failed with a proxy-authentication
+/// network error (Chrome shows such a 407 as status 0).
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if f.status == 0 {
+        blocked_by_proxy_auth(f, out);
+        return;
+    }
     if f.status != 407 {
         return;
     }

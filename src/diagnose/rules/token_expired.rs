@@ -39,6 +39,21 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(says_expired(&desc) || says_expired(&code)) {
         return;
     }
+    // "Expired" must be about a token: a Digest "nonce expired" is a stale nonce, and a
+    // session or password expiry is not what this rule explains.
+    if desc.contains("nonce") || code.contains("nonce") {
+        return;
+    }
+    let about_token = |t: &str| t.contains("token") || t.contains("jwt") || t.contains("lifetime");
+    let token_sent = f.scheme().is_some_and(|s| {
+        s.eq_ignore_ascii_case("bearer") || s.eq_ignore_ascii_case("dpop") || s.is_empty()
+    });
+    let invalid_token = f
+        .error_code()
+        .is_some_and(|c| c.eq_ignore_ascii_case("invalid_token"));
+    if !(about_token(&desc) || about_token(&code) || invalid_token || token_sent) {
+        return;
+    }
     let quoted = f
         .error_description()
         .map(|d| clip(d, 200))
