@@ -19,8 +19,8 @@ use support::*;
 
 fn check_roundtrip(name: &str, doc: &har::HarDocument) {
     let redacted = redact_document(doc, &RedactOptions::default());
-    let before = analyze(&doc.exchanges);
-    let after = analyze(&redacted.document.exchanges);
+    let before = analyze_doc(doc);
+    let after = analyze_doc(&redacted.document);
     assert_eq!(before.len(), after.len(), "{name}");
     for (b, a) in before.iter().zip(&after) {
         assert_eq!(b, a, "{name}: entry {} finding ids differ", b.0);

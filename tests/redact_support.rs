@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use authlens::base64::{self, Alphabet};
-use authlens::diagnose::{analyze_exchanges, Config};
+use authlens::diagnose::{analyze_exchanges, analyze_har, Config};
 use authlens::exchange::{Body, Exchange, Headers, Request, Response};
 use authlens::finding::Severity;
 use authlens::har::{self, EntryMeta, HarDocument};
@@ -52,6 +52,20 @@ pub type Analysis = Vec<(usize, Vec<(&'static str, Severity)>)>;
 /// Analyses `exchanges` with the default configuration.
 pub fn analyze(exchanges: &[Exchange]) -> Analysis {
     analyze_exchanges(exchanges.to_vec(), Config::default())
+        .into_iter()
+        .map(|r| {
+            (
+                r.index,
+                r.findings.iter().map(|f| (f.id, f.severity)).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Like [`analyze`] for a document, with its HAR details (browser network errors).
+pub fn analyze_doc(doc: &HarDocument) -> Analysis {
+    analyze_har(doc, Config::default())
+        .reports
         .into_iter()
         .map(|r| {
             (

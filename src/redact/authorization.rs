@@ -251,14 +251,14 @@ fn rebuild(value: &str, text: &TokenText, new: &str) -> Option<String> {
 }
 
 impl Redactor {
-    /// Redacts one `Authorization` / `Proxy-Authorization` field value.
+    /// Redacts one `Authorization` / `Proxy-Authorization` field value found at `location`
+    /// (`request header Authorization`, `request body $.headers.authorization`).
     pub(super) fn authorization_value(
         &mut self,
         value: &str,
-        header: &str,
+        location: &str,
         depth: usize,
     ) -> String {
-        let location = format!("request header {header}");
         if value.trim().is_empty() || depth > MAX_DEPTH {
             return value.to_string();
         }
@@ -280,11 +280,11 @@ impl Redactor {
             let sep_len = usize::from(value.get(cut..).is_some_and(|t| t.starts_with(',')));
             let sep = value.get(cut..cut + sep_len).unwrap_or("");
             let tail = value.get(cut + sep_len..).unwrap_or("");
-            let head = self.first_credentials(head, &parsed, &location);
-            let tail = self.authorization_value(tail, header, depth + 1);
+            let head = self.first_credentials(head, &parsed, location);
+            let tail = self.authorization_value(tail, location, depth + 1);
             return format!("{head}{sep}{tail}");
         }
-        self.first_credentials(value, &parsed, &location)
+        self.first_credentials(value, &parsed, location)
     }
 
     fn first_credentials(

@@ -8,7 +8,7 @@ use crate::exchange::{Body, Exchange};
 use super::json::{self, Scalar, Step};
 use super::marker::{self, percent_encode, Secret};
 use super::url::form_decode;
-use super::{Redactor, BODY_SECRETS, OAUTH_PARAMS};
+use super::{Redactor, OAUTH_PARAMS};
 
 /// JSON bodies larger than this are not kept when bodies are not (the diagnosis reads
 /// error bodies up to 64 KiB).
@@ -24,11 +24,35 @@ enum Side {
 
 /// `accessToken`, `access-token` and `access_token` are the same name.
 fn normalise(key: &str) -> String {
-    key.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
+    key.bytes()
+        .filter(|c| *c != b'_' && *c != b'-')
+        .map(|c| char::from(c.to_ascii_lowercase()))
         .collect()
 }
+
+/// [`BODY_SECRETS`] normalised, so each JSON key costs one normalisation.
+const BODY_SECRET_KEYS: &[&str] = &[
+    "password",
+    "passwd",
+    "clientsecret",
+    "refreshtoken",
+    "accesstoken",
+    "idtoken",
+    "code",
+    "codeverifier",
+    "assertion",
+    "clientassertion",
+    "subjecttoken",
+    "actortoken",
+    "devicecode",
+    "token",
+    "apikey",
+    "apikey",
+    "secret",
+    "sessiontoken",
+    "privatekey",
+    "otp",
+];
 
 fn secret_key(key: &str, side: Side) -> Option<Secret> {
     let n = normalise(key);
@@ -36,7 +60,7 @@ fn secret_key(key: &str, side: Side) -> Option<Secret> {
     if side == Side::Response && n == "code" {
         return None;
     }
-    if !BODY_SECRETS.iter().any(|s| normalise(s) == n) {
+    if key.len() > 40 || !BODY_SECRET_KEYS.contains(&n.as_str()) {
         return None;
     }
     Some(match n.as_str() {
@@ -157,7 +181,7 @@ impl Redactor {
         if status >= 400 && !is_json(body, &text) {
             let prefix = cut_at_char_boundary(&text, TEXT_PREFIX);
             if prefix.len() < text.len() {
-                self.note(
+                self.note_dropped(
                     "response body",
                     format!("body after the first {TEXT_PREFIX} bytes"),
                     text.len() - prefix.len(),
@@ -184,7 +208,7 @@ impl Redactor {
             } else {
                 body.mime_type.chars().take(60).collect()
             };
-            self.note(location, format!("body ({mime})"), len);
+            self.note_dropped(location, format!("body ({mime})"), len);
         }
         None
     }
@@ -231,7 +255,7 @@ impl Redactor {
                 } else if is_oauth_param(&k) {
                     out.insert(k, v);
                 } else {
-                    self.note(
+                    self.note_dropped(
                         &format!("{location} $.{k}"),
                         "non-OAuth field",
                         v.to_string().len(),
@@ -262,7 +286,7 @@ impl Redactor {
         let loc = format!("{location} {}", json::describe(path));
         if key.eq_ignore_ascii_case("authorization") {
             if let Scalar::Str(s) = v {
-                let out = self.authorization_value(s, "Authorization", 1);
+                let out = self.authorization_value(s, &loc, 1);
                 return (out != s).then_some(out);
             }
         }
@@ -298,14 +322,14 @@ impl Redactor {
             let secret = secret_key(&name, side);
             if only_oauth && secret.is_none() && !is_oauth_param(&name) {
                 if !pair.is_empty() {
-                    self.note(&loc, "non-OAuth field", v.len());
+                    self.note_dropped(&loc, "non-OAuth field", v.len());
                 }
                 continue;
             }
             let value = form_decode(v);
             let new = match secret {
-                Some(_) if name.eq_ignore_ascii_case("authorization") => {
-                    self.authorization_value(&value, "Authorization", 1)
+                _ if name.eq_ignore_ascii_case("authorization") => {
+                    self.authorization_value(&value, &loc, 1)
                 }
                 Some(what) => self.token(&value, what, &loc),
                 None => self.scrub_text(&value, &loc),
@@ -322,9 +346,21 @@ impl Redactor {
 
 #[cfg(test)]
 mod tests {
-    use super::super::RedactOptions;
+    use super::super::{RedactOptions, BODY_SECRETS};
     use super::*;
     use crate::exchange::{Request, Response};
+
+    #[test]
+    fn normalised_secret_keys_match_the_list() {
+        let n: Vec<String> = BODY_SECRETS.iter().map(|s| normalise(s)).collect();
+        assert_eq!(n, BODY_SECRET_KEYS);
+        assert_eq!(normalise("refreshToken"), "refreshtoken");
+        assert_eq!(
+            secret_key("Refresh-Token", Side::Request),
+            Some(Secret::Token)
+        );
+        assert_eq!(secret_key("code", Side::Response), None);
+    }
 
     fn ex(method: &str, url: &str, status: u16) -> Exchange {
         Exchange {

@@ -105,7 +105,7 @@ impl Redactor {
             let loc = format!("request header {}", h.name);
             let value = match name.as_str() {
                 "authorization" | "proxy-authorization" => {
-                    let v = self.authorization_value(&h.value, &h.name, 0);
+                    let v = self.authorization_value(&h.value, &loc, 0);
                     if name == "authorization" && first_auth.is_none() {
                         first_auth = Some((h.value.clone(), v.clone()));
                     }
@@ -173,7 +173,7 @@ impl Redactor {
             "bearer" | "basic" | "dpop" | "token" | "digest"
         );
         if known && after.starts_with([' ', '\t']) {
-            return self.authorization_value(value, name, 0);
+            return self.authorization_value(value, location, 0);
         }
         let what = if name.to_ascii_lowercase().contains("key") {
             Secret::Key

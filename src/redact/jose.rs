@@ -296,7 +296,7 @@ impl Redactor {
             if dropped.len() > 12 {
                 names.push_str(", …");
             }
-            self.note(location, format!("JWT claims ({names})"), seg_len);
+            self.note_dropped(location, format!("JWT claims ({names})"), seg_len);
         }
         out
     }

@@ -270,9 +270,8 @@ pub fn percent_encode(s: &str) -> String {
 pub struct Registry {
     ids: HashMap<String, u32>,
     next: u32,
-    /// `(original, replacement)`, longest original first once [`Registry::net`] sorts it.
-    pairs: Vec<(String, String)>,
     seen: HashSet<String>,
+    net: Net,
 }
 
 impl Registry {
@@ -295,67 +294,101 @@ impl Registry {
         {
             return;
         }
-        self.pairs
-            .push((original.to_string(), replacement.to_string()));
+        self.net.add(original, replacement);
         let pct = percent_encode(original);
         if pct != original {
-            self.pairs.push((pct, percent_encode(replacement)));
+            self.net.add(&pct, &percent_encode(replacement));
         }
         for alphabet in [Alphabet::Standard, Alphabet::UrlSafe] {
             let enc = base64::encode(original.as_bytes(), alphabet);
             let rep = base64::encode(replacement.as_bytes(), alphabet);
-            let (enc, rep) = (
-                enc.trim_end_matches('=').to_string(),
-                rep.trim_end_matches('=').to_string(),
-            );
-            if enc.len() >= 8 && enc != original {
-                self.pairs.push((enc, rep));
+            let (enc, rep) = (enc.trim_end_matches('='), rep.trim_end_matches('='));
+            if enc.len() >= KEY && enc != original {
+                self.net.add(enc, rep);
             }
         }
     }
 
     /// Whether any secret was remembered.
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.net.pairs.is_empty()
     }
 
-    /// The search structure over everything remembered so far.
-    pub fn net(&self) -> Net<'_> {
-        Net::new(&self.pairs)
+    /// The safety net over everything remembered so far.
+    pub fn net(&self) -> &Net {
+        &self.net
     }
 }
 
-/// Multi-pattern replacement in linear time: patterns are indexed by their first 8 bytes, so
-/// each text position costs one table probe (after a 2-byte prefilter).
-pub struct Net<'a> {
-    index: HashMap<&'a [u8], Vec<(&'a str, &'a str)>>,
+/// Multi-pattern replacement in linear time. Patterns are indexed by their *last* 8 bytes:
+/// secrets end in their most random part (a signature, the tail of a session id), while
+/// many begin alike (every JWT of an issuer starts with the same header). Under one tail,
+/// patterns are grouped by length and found by a hash lookup of the whole candidate, so even
+/// secrets that share both ends (`tok-0001-…-prod`, `tok-0002-…-prod`) cost one probe per
+/// length. The scan looks at every end position once (after a 2-byte prefilter). Patterns
+/// are added one by one, so the index grows with the capture instead of being rebuilt.
+#[derive(Debug)]
+pub struct Net {
+    pairs: Vec<(String, String)>,
+    /// tail → (length, pattern bytes → index), longest length first.
+    index: HashMap<[u8; KEY], Vec<LengthGroup>>,
     first2: Vec<bool>,
 }
 
-const KEY: usize = 8;
+impl Default for Net {
+    fn default() -> Self {
+        Self {
+            pairs: Vec::new(),
+            index: HashMap::new(),
+            first2: vec![false; 1 << 16],
+        }
+    }
+}
 
-impl<'a> Net<'a> {
-    fn new(pairs: &'a [(String, String)]) -> Self {
-        let mut index: HashMap<&'a [u8], Vec<(&'a str, &'a str)>> = HashMap::new();
-        let mut first2 = vec![false; 1 << 16];
-        for (orig, rep) in pairs {
-            let Some(key) = orig.as_bytes().get(..KEY) else {
-                continue;
-            };
-            if let [a, b, ..] = key {
-                if let Some(slot) = first2.get_mut(usize::from(*a) << 8 | usize::from(*b)) {
-                    *slot = true;
-                }
+/// Patterns of one length under one tail: pattern bytes → index into `pairs`.
+type LengthGroup = (usize, HashMap<Vec<u8>, usize>);
+
+const KEY: usize = 8;
+/// Distinct lengths under one tail: only a crafted file gets past this, and a pattern that
+/// would is not indexed, so the scan stays linear.
+const MAX_LENGTHS: usize = 64;
+
+fn tail_of(bytes: &[u8]) -> Option<[u8; KEY]> {
+    bytes.get(bytes.len().checked_sub(KEY)?..)?.try_into().ok()
+}
+
+fn slot(a: u8, b: u8) -> usize {
+    usize::from(a) << 8 | usize::from(b)
+}
+
+impl Net {
+    fn add(&mut self, original: &str, replacement: &str) {
+        let bytes = original.as_bytes();
+        let Some(tail) = tail_of(bytes) else {
+            return;
+        };
+        let len = bytes.len();
+        let groups = self.index.entry(tail).or_default();
+        let at = groups.partition_point(|(l, _)| *l > len);
+        if groups.get(at).is_none_or(|(l, _)| *l != len) {
+            if groups.len() >= MAX_LENGTHS {
+                return;
             }
-            index
-                .entry(key)
-                .or_default()
-                .push((orig.as_str(), rep.as_str()));
+            groups.insert(at, (len, HashMap::new()));
         }
-        for list in index.values_mut() {
-            list.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+        let Some((_, patterns)) = groups.get_mut(at) else {
+            return;
+        };
+        if patterns.contains_key(bytes) {
+            return;
         }
-        Self { index, first2 }
+        patterns.insert(bytes.to_vec(), self.pairs.len());
+        self.pairs
+            .push((original.to_string(), replacement.to_string()));
+        let [a, b, ..] = tail;
+        if let Some(s) = self.first2.get_mut(slot(a, b)) {
+            *s = true;
+        }
     }
 
     /// `text` with every remembered secret replaced, and how many were; `None` when nothing
@@ -368,38 +401,36 @@ impl<'a> Net<'a> {
         let mut out: Option<String> = None;
         let mut count = 0usize;
         let mut last = 0usize;
-        let mut i = 0usize;
-        while i + KEY <= bytes.len() {
-            let hit = match (bytes.get(i), bytes.get(i + 1)) {
-                (Some(&a), Some(&b)) => self
-                    .first2
-                    .get(usize::from(a) << 8 | usize::from(b))
-                    .copied()
-                    .unwrap_or(false),
+        for end in KEY..=bytes.len() {
+            let window = end - KEY;
+            let hit = match (bytes.get(window), bytes.get(window + 1)) {
+                (Some(&a), Some(&b)) => self.first2.get(slot(a, b)).copied().unwrap_or(false),
                 _ => false,
             };
-            if hit {
-                let found = bytes
-                    .get(i..i + KEY)
-                    .and_then(|k| self.index.get(k))
-                    .and_then(|list| {
-                        list.iter().find(|(orig, _)| {
-                            bytes
-                                .get(i..)
-                                .is_some_and(|t| t.starts_with(orig.as_bytes()))
-                        })
-                    });
-                if let Some((orig, rep)) = found {
-                    let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                    o.push_str(text.get(last..i).unwrap_or(""));
-                    o.push_str(rep);
-                    count += 1;
-                    i += orig.len();
-                    last = i;
-                    continue;
-                }
+            if !hit {
+                continue;
             }
-            i += 1;
+            let Some(groups) = bytes
+                .get(window..end)
+                .and_then(|w| <[u8; KEY]>::try_from(w).ok())
+                .and_then(|k| self.index.get(&k))
+            else {
+                continue;
+            };
+            // Longest first: a whole token wins over its signature ending at the same byte.
+            let found = groups.iter().find_map(|(len, patterns)| {
+                let start = end.checked_sub(*len).filter(|&s| s >= last)?;
+                let j = patterns.get(bytes.get(start..end)?)?;
+                self.pairs.get(*j)
+            });
+            if let Some((orig, rep)) = found {
+                let start = end - orig.len();
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(text.get(last..start).unwrap_or(""));
+                o.push_str(rep);
+                count += 1;
+                last = end;
+            }
         }
         let mut o = out?;
         o.push_str(text.get(last..).unwrap_or(""));

@@ -249,9 +249,21 @@ impl RedactOptions {
     }
 }
 
+/// Whether a removal took out a secret or data left out because it is not needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Removal {
+    /// A secret replaced by a marker.
+    Secret,
+    /// Data left out (a body, a form field, JWT claims not on the allowlist).
+    Dropped,
+}
+
 /// One removal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RedactionItem {
+    /// A secret or dropped data.
+    pub kind: Removal,
     /// HAR entry index; `None` for document-level text (pages, comments).
     pub entry: Option<usize>,
     /// Where: `request header Authorization`, `cookie session`, `query access_token`,
@@ -287,16 +299,31 @@ impl RedactionSummary {
         out
     }
 
-    /// `12 secrets removed: 4 × JWS signature, 3 × cookie value, …`.
+    /// Secrets replaced (the items of kind [`Removal::Secret`]).
+    pub fn secrets(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.kind == Removal::Secret)
+            .count()
+    }
+
+    /// `12 secrets removed: 4 × JWS signature, 3 × cookie value, …; 2 bodies dropped`, the
+    /// most frequent first.
     pub fn line(&self) -> String {
-        let n = self.items.len();
-        let mut s = match n {
+        let mut s = match self.secrets() {
             0 => "no secrets found".to_string(),
             1 => "1 secret removed".to_string(),
             n => format!("{n} secrets removed"),
         };
-        let parts: Vec<String> = self
-            .counts()
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for item in self.items.iter().filter(|i| i.kind == Removal::Secret) {
+            match counts.iter_mut().find(|(w, _)| *w == item.what) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((item.what.clone(), 1)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let parts: Vec<String> = counts
             .iter()
             .take(6)
             .map(|(w, c)| format!("{c} × {w}"))
@@ -304,6 +331,9 @@ impl RedactionSummary {
         if !parts.is_empty() {
             s.push_str(": ");
             s.push_str(&parts.join(", "));
+        }
+        if counts.len() > 6 {
+            s.push_str(", …");
         }
         if self.bodies_dropped > 0 {
             s.push_str(&format!("; {} bodies dropped", self.bodies_dropped));
@@ -408,7 +438,16 @@ impl Redactor {
     }
 
     fn note(&mut self, location: &str, what: impl Into<String>, length: usize) {
+        self.record(Removal::Secret, location, what, length);
+    }
+
+    fn note_dropped(&mut self, location: &str, what: impl Into<String>, length: usize) {
+        self.record(Removal::Dropped, location, what, length);
+    }
+
+    fn record(&mut self, kind: Removal, location: &str, what: impl Into<String>, length: usize) {
         self.summary.items.push(RedactionItem {
+            kind,
             entry: self.entry,
             location: location.to_string(),
             what: what.into(),

@@ -44,7 +44,7 @@
 //!   "failures_omitted": n,
 //!   "flows": [{"kind", "steps": [{"entry", "host", "method", "path", "status", "note"}], "lines": [..]}],
 //!   "flows_omitted": n,
-//!   "redaction": {"line": string, "counts": [{"what", "count"}], "bodies_dropped": n}
+//!   "redaction": {"line": string, "secrets": n, "counts": [{"what", "count"}], "bodies_dropped": n}
 //! }
 //! ```
 
@@ -237,7 +237,9 @@ pub struct WhatCount {
 pub struct RedactionOverview {
     /// `12 secrets removed: …`.
     pub line: String,
-    /// Counts by what.
+    /// Secrets replaced by markers.
+    pub secrets: usize,
+    /// Counts by what (secrets and dropped data).
     pub counts: Vec<WhatCount>,
     /// Bodies left out.
     pub bodies_dropped: usize,
@@ -363,59 +365,18 @@ fn is_recovered(r: &ExchangeReport) -> bool {
         })
 }
 
-/// The counts over the final (revised) reports.
-fn summary(reports: &[ExchangeReport]) -> Summary {
-    let mut by_top: Vec<TopCount> = Vec::new();
-    let (mut failures, mut unexplained, mut recovered) = (0usize, 0usize, 0usize);
-    for r in reports {
-        if !is_listed(r) {
-            continue;
-        }
-        let top = r.top();
-        if is_recovered(r) {
-            recovered += 1;
-            continue;
-        }
-        failures += 1;
-        match top {
-            Some(t) => match by_top.iter_mut().find(|c| c.id == t.id) {
-                Some(c) => c.count += 1,
-                None => by_top.push(TopCount { id: t.id, count: 1 }),
-            },
-            None => unexplained += 1,
-        }
-    }
-    by_top.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then(diagnose::priority(a.id).cmp(&diagnose::priority(b.id)))
-    });
-    let mut line = match failures {
-        0 => "no auth failures".to_string(),
-        1 => "1 auth failure".to_string(),
-        n => format!("{n} auth failures"),
-    };
-    let parts: Vec<String> = by_top
-        .iter()
-        .take(4)
-        .map(|c| format!("{} × {}", c.count, c.id))
-        .collect();
-    if !parts.is_empty() {
-        line.push_str(": ");
-        line.push_str(&parts.join(", "));
-    }
-    if unexplained > 0 {
-        line.push_str(&format!(", {unexplained} × unexplained"));
-    }
-    if recovered > 0 {
-        line.push_str(&format!(" ({recovered} recovered)"));
-    }
+/// The engine's toolbar summary, as serialized.
+fn summary(s: &diagnose::Summary) -> Summary {
     Summary {
-        line,
-        failures,
-        recovered,
-        unexplained,
-        by_top,
+        line: s.line(),
+        failures: s.failures,
+        recovered: s.recovered,
+        unexplained: s.unexplained,
+        by_top: s
+            .by_top
+            .iter()
+            .map(|(id, count)| TopCount { id, count: *count })
+            .collect(),
     }
 }
 
@@ -424,7 +385,9 @@ fn summary(reports: &[ExchangeReport]) -> Summary {
 pub fn build(doc: &HarDocument, opts: &ReportOptions) -> Report {
     let redacted = redact::redact_document(doc, &opts.redact);
     let rdoc = &redacted.document;
-    let reports = diagnose::analyze_exchanges(rdoc.exchanges.iter().cloned(), opts.config.clone());
+    // The HAR details matter: a browser network error explains some status-0 failures.
+    let analysis = diagnose::analyze_har(rdoc, opts.config.clone());
+    let reports = &analysis.reports;
     let listed: Vec<&ExchangeReport> = reports.iter().filter(|r| is_listed(r)).collect();
     let failures = listed
         .iter()
@@ -455,7 +418,7 @@ pub fn build(doc: &HarDocument, opts: &ReportOptions) -> Report {
         .collect();
     let (flows, flows_omitted) = flow::flows(
         &rdoc.exchanges,
-        &reports,
+        reports,
         opts.max_flows,
         opts.max_flow_steps,
     );
@@ -466,13 +429,14 @@ pub fn build(doc: &HarDocument, opts: &ReportOptions) -> Report {
             .clone()
             .unwrap_or_else(|| "authlens report".to_string()),
         environment: environment(rdoc),
-        summary: summary(&reports),
+        summary: summary(&analysis.summary),
         failures,
         failures_omitted: listed.len().saturating_sub(opts.max_failures),
         flows,
         flows_omitted,
         redaction: RedactionOverview {
             line: redacted.summary.line(),
+            secrets: redacted.summary.secrets(),
             counts: redacted
                 .summary
                 .counts()
