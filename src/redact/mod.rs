@@ -89,7 +89,7 @@ mod exchange;
 mod gss;
 mod jose;
 mod json;
-pub mod marker;
+mod marker;
 mod token;
 mod url;
 

@@ -430,6 +430,65 @@ fn summary_counts_and_line() {
         .any(|i| i.location == "cookie sid" && i.what == "cookie value"));
 }
 
+/// The shape checks of a decoded value, for the regression tests below.
+fn same_shape(value: &str) {
+    let mut r = Redactor::new(RedactOptions::default());
+    let out = r.authorization(value);
+    assert_ne!(out, value, "nothing was redacted");
+    assert_eq!(
+        decoded_shape(value),
+        decoded_shape(&out),
+        "{value:?} → {out:?}"
+    );
+}
+
+#[test]
+fn regression_truncated_signature_stays_truncated() {
+    // A signature one symbol past a full base64 group (found by proptest): the marker must
+    // keep `base64-truncated`, or `malformed-authorization` disappears.
+    let token = format!(
+        "{}.{}.aaaa000AaaaA_AAaaa0_a0aA00_aa00_a",
+        b64u(r#"{"alg":"HS256"}"#),
+        b64u(r#"{"exp":1}"#)
+    );
+    same_shape(&format!("Bearer {token}"));
+}
+
+#[test]
+fn regression_urlsafe_basic_keeps_its_alphabet() {
+    // `YWxpY2U6cHd-fn4-Pj4_Pz8` uses `-`/`_`: the redacted value must still show them.
+    same_shape("Basic YWxpY2U6cHd-fn4-Pj4_Pz8");
+}
+
+#[test]
+fn regression_basic_keeps_its_padding() {
+    // Unpadded originals stay unpadded, and the marker length keeps the padding question.
+    same_shape("Basic c2tfbGl2ZV80ZUMzOUhxTHlqV0Rhcmp0VDF6ZHA3ZGM6");
+    same_shape(&format!(
+        "Basic {}",
+        b64(b"alice:pw-123456").trim_end_matches('=')
+    ));
+}
+
+#[test]
+fn regression_sas_signature_keeps_its_escapes() {
+    // An Azure SAS pasted as a Bearer token: `%2B%3D` is a finding of its own.
+    same_shape("Bearer sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-01-01&sig=AbCdEf0123456789%2B%3D");
+}
+
+#[test]
+fn regression_quoted_jws_keeps_the_closing_quote() {
+    // `Bearer "eyJ…";`: the decoder sees the closing quote inside the signature segment.
+    let token = jwt(r#"{"alg":"HS256"}"#, r#"{"exp":1}"#, "signature-0123456789");
+    same_shape(&format!("Bearer \"{token}\";"));
+    let mut r = Redactor::new(RedactOptions::default());
+    let out = r.authorization(&format!("Bearer \"{token}\";"));
+    assert!(
+        out.ends_with("\";") && out.contains(".REDACTED-sig-"),
+        "{out}"
+    );
+}
+
 proptest! {
     #[test]
     fn authorization_never_panics(value in "\\PC{0,120}") {

@@ -307,6 +307,28 @@ pub(super) fn render(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn values_cannot_break_out(s in "\\PC{0,400}|[`<>#*\\[\\]|\n\r]{0,40}") {
+            let c = code(&s);
+            prop_assert!(!c.contains('\n') && !c.contains('\r'));
+            let fence_len = c.chars().take_while(|&x| x == '`').count();
+            prop_assert!(fence_len >= 1 && c.ends_with(&"`".repeat(fence_len)));
+            // No run of exactly the fence length inside: the span ends where it should.
+            let inner = &c[fence_len..c.len() - fence_len];
+            let longest = inner.split(|x| x != '`').map(str::len).max().unwrap_or(0);
+            prop_assert!(longest < fence_len);
+            let t = text(&s);
+            prop_assert!(!t.contains('\n'));
+            for (i, ch) in t.char_indices() {
+                if matches!(ch, '<' | '[' | '`' | '|') {
+                    prop_assert!(t[..i].ends_with('\\'), "{t}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn code_spans_hold_backticks_and_newlines() {
