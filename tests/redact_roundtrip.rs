@@ -28,6 +28,23 @@ fn check_roundtrip(name: &str, doc: &har::HarDocument) {
     // The written file re-imports and still gives the same findings.
     let text = redacted.to_har();
     let back = parse_har(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    // The capturing tool stays, so a sanitized Chrome export is still recognised as one.
+    assert_eq!(
+        har::sanitization(&back).likely_sanitized,
+        har::sanitization(doc).likely_sanitized,
+        "{name}: sanitization verdict"
+    );
+    if let Some(c) = &doc.creator {
+        let bc = back.creator.as_ref().unwrap();
+        assert_eq!((&bc.name, &bc.version), (&c.name, &c.version), "{name}");
+        assert!(
+            bc.comment
+                .as_deref()
+                .unwrap_or("")
+                .contains("redacted by authlens"),
+            "{name}"
+        );
+    }
     // Entries are renumbered by position on re-import: compare the findings in order.
     let reimported: Vec<_> = analyze(&back.exchanges)
         .into_iter()

@@ -79,8 +79,9 @@
 //! is kept, JSON and form bodies redacted field by field, other text by the safety net;
 //! binary bodies are kept as captured.
 //!
-//! HAR `headersSize` is adjusted by what redaction changed, so a redacted file does not look
-//! like a sanitized one ([`crate::har::sanitization`]).
+//! HAR `headersSize` is adjusted by what redaction changed, and `log.creator` keeps the
+//! capturing tool (with a comment saying authlens redacted the file), so a redacted file is
+//! judged sanitized or not exactly like the original ([`crate::har::sanitization`]).
 
 mod authorization;
 mod body;
@@ -352,18 +353,34 @@ pub struct Redacted {
 }
 
 impl Redacted {
-    /// HAR 1.2 text of the redacted document ([`crate::har::write_har`]), `log.creator` authlens.
+    /// HAR 1.2 text of the redacted document ([`crate::har::write_har`]) with
+    /// [`creator_for`] as `log.creator`.
     pub fn to_har(&self) -> String {
-        crate::har::write_har(&self.document, &creator())
+        crate::har::write_har(&self.document, &creator_for(self.document.creator.as_ref()))
     }
 }
 
-/// `log.creator` of files authlens writes.
-pub fn creator() -> Software {
-    Software {
-        name: "authlens".to_string(),
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        comment: Some("redacted: secrets replaced by REDACTED-… markers".to_string()),
+const REDACTED_NOTE: &str = "redacted by authlens: secrets replaced by REDACTED-… markers";
+
+/// `log.creator` of a redacted file: the capturing tool is kept (it tells the reader, and
+/// [`crate::har::sanitization`], which exporter produced the entries) with a comment saying
+/// authlens redacted it; authlens itself when the original named none.
+pub fn creator_for(original: Option<&Software>) -> Software {
+    match original {
+        Some(s) if !s.name.is_empty() => Software {
+            name: s.name.clone(),
+            version: s.version.clone(),
+            comment: Some(format!(
+                "{REDACTED_NOTE} ({} {})",
+                env!("CARGO_PKG_NAME"),
+                env!("CARGO_PKG_VERSION")
+            )),
+        },
+        _ => Software {
+            name: "authlens".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            comment: Some(REDACTED_NOTE.to_string()),
+        },
     }
 }
 
