@@ -272,6 +272,9 @@ pub struct Registry {
     next: u32,
     seen: HashSet<String>,
     net: Net,
+    /// The marker first given to an opaque value, reused wherever the value appears again
+    /// (a refresh token in a form, then in a cookie), so equal stays equal.
+    markers: HashMap<String, String>,
 }
 
 impl Registry {
@@ -307,6 +310,18 @@ impl Registry {
                 self.net.add(enc, rep);
             }
         }
+    }
+
+    /// The marker already given to `value`, if any.
+    pub fn marker_of(&self, value: &str) -> Option<&str> {
+        self.markers.get(value).map(String::as_str)
+    }
+
+    /// Records the marker given to `value` (the first one wins).
+    pub fn set_marker(&mut self, value: &str, marker: &str) {
+        self.markers
+            .entry(value.to_string())
+            .or_insert_with(|| marker.to_string());
     }
 
     /// Whether any secret was remembered.

@@ -285,6 +285,19 @@ fn same_secret_same_marker_different_secret_different_marker() {
     assert_ne!(a1, b);
 }
 
+#[test]
+fn a_value_keeps_its_marker_wherever_it_appears() {
+    // A refresh token sent in a form, then in a cookie: equal must stay equal.
+    let mut r = Redactor::new(RedactOptions::default());
+    let in_form = r.token(
+        "rt-0123456789abcdef",
+        Secret::Token,
+        "request body refresh_token",
+    );
+    let in_cookie = r.cookie_header("refresh=rt-0123456789abcdef");
+    assert_eq!(in_cookie, format!("refresh={in_form}"));
+}
+
 fn exchange_with_everything() -> Exchange {
     let token = jwt(
         r#"{"alg":"HS256"}"#,

@@ -59,6 +59,11 @@ impl Redactor {
         if jose::looks_like_jose(value) || (value.contains('.') && jose::starts_like_jose(value)) {
             return self.jose_token(value, location, 0);
         }
+        if let Some(m) = self.reg.marker_of(value) {
+            let m = m.to_string();
+            self.note(location, what.describe(), value.chars().count());
+            return m;
+        }
         if let Some(f) = credentials::identify_family(value) {
             if f.id == "azure-sas" {
                 return self.query_string(value, location, 0);
@@ -76,6 +81,7 @@ impl Redactor {
         };
         self.note(location, what.describe(), len);
         self.reg.remember(value, &out);
+        self.reg.set_marker(value, &out);
         out
     }
 
@@ -90,6 +96,15 @@ impl Redactor {
         what: Secret,
         location: &str,
     ) -> String {
+        if let Some(m) = self.reg.marker_of(value) {
+            let m = m.to_string();
+            self.note(
+                location,
+                format!("{} ({family})", what.describe()),
+                value.chars().count(),
+            );
+            return m;
+        }
         let id = self.reg.id(value);
         let len = value.chars().count();
         let rest = value.get(prefix.len()..).unwrap_or("");
@@ -105,6 +120,7 @@ impl Redactor {
         };
         self.note(location, format!("{} ({family})", what.describe()), len);
         self.reg.remember(value, &out);
+        self.reg.set_marker(value, &out);
         out
     }
 
