@@ -94,7 +94,7 @@ mod marker;
 mod token;
 mod url;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exchange::Exchange;
 use crate::har::{EntryMeta, HarDiagnostic, HarDocument, Software};
@@ -203,8 +203,10 @@ pub const OAUTH_PARAMS: &[&str] = &[
     "client_assertion_type",
 ];
 
-/// What to keep.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What to keep. Deserializes from a partial object (`{"keep_bodies": true}`), missing
+/// fields taking their defaults, for the UI's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RedactOptions {
     /// Keep the allowlisted JWT claims ([`RedactOptions::claims`]); off replaces the whole
     /// payload with a marker (then time and audience findings cannot be reproduced).

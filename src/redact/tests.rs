@@ -286,6 +286,15 @@ fn same_secret_same_marker_different_secret_different_marker() {
 }
 
 #[test]
+fn options_deserialize_with_defaults() {
+    let o: RedactOptions = serde_json::from_str(r#"{"keep_bodies":true}"#).unwrap();
+    assert_eq!(o, RedactOptions::default().with_bodies(true));
+    let o: RedactOptions = serde_json::from_str(r#"{"claims":["sub"]}"#).unwrap();
+    assert!(o.keep_claims);
+    assert_eq!(o.claims, ["sub"]);
+}
+
+#[test]
 fn a_value_keeps_its_marker_wherever_it_appears() {
     // A refresh token sent in a form, then in a cookie: equal must stay equal.
     let mut r = Redactor::new(RedactOptions::default());
