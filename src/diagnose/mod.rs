@@ -1,1 +1,180 @@
-//! (being written)
+//! The diagnosis engine: from exchanges to ranked findings with evidence and fixes.
+//!
+//! One path for everything: the live panel and a bulk HAR import both feed an
+//! [`Analyzer`] one [`Exchange`] at a time. Each [`Analyzer::push`] returns an [`Update`]:
+//! the [`ExchangeReport`] for that exchange (findings ranked, the most likely cause first)
+//! plus [`Revision`]s — flow findings that attach to earlier exchanges still in the window
+//! (a 401 later recognised as part of a healthy refresh, a preflight tied to the request
+//! it blocked), so a UI can update those rows.
+//!
+//! State is bounded ([`Config::window`] recent exchanges as secret-free records, at most
+//! [`Config::max_origins`] per-origin histories) and each push costs O(1) amortized:
+//! flow rules look back over the window, never over the history. The reference time is
+//! the exchange's own (`startedDateTime`, else the response `Date`), never the machine's.
+//!
+//! Rules and their ids are listed in [`CATALOGUE`]; each lives in its own file under
+//! `rules/` (per exchange) or `flow/` (across exchanges) with its spec reference.
+
+mod body;
+mod catalogue;
+mod engine;
+mod facts;
+mod flow;
+mod jar;
+mod rank;
+mod rules;
+mod state;
+mod summary;
+
+use serde::Serialize;
+
+use crate::exchange::Exchange;
+use crate::finding::Finding;
+use crate::fixes::{self, Fix, FixContext};
+use crate::time::Timestamp;
+
+pub use catalogue::{priority, rule, suppressed_by, Kind, RuleInfo, CATALOGUE, SUPPRESSES};
+pub use engine::Analyzer;
+pub use summary::Summary;
+
+/// Analysis settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Config {
+    /// Tolerance for `exp`/`nbf`/`iat` checks, in seconds (RFC 7519 §4.1.4 allows "some
+    /// small leeway").
+    pub leeway_secs: i64,
+    /// Exchanges kept for flow rules.
+    pub window: usize,
+    /// Origins tracked for the spike rule (least recently used evicted).
+    pub max_origins: usize,
+    /// Cookies remembered from `Set-Cookie` for `cookie-not-sent`.
+    pub max_cookies: usize,
+    /// A response `Date` further than this from the request start is clock skew.
+    pub skew_threshold_secs: i64,
+    /// How far back in time flow rules relate exchanges (refresh, retry, loop).
+    pub flow_span_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            leeway_secs: 60,
+            window: 256,
+            max_origins: 64,
+            max_cookies: 128,
+            skew_threshold_secs: 60,
+            flow_span_secs: 120,
+        }
+    }
+}
+
+/// The findings for one exchange.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExchangeReport {
+    /// The exchange index (HAR entry index, or arrival order in the panel).
+    pub index: usize,
+    /// Request method.
+    pub method: String,
+    /// Request URL with credential query values masked.
+    pub url: String,
+    /// Response status (0: no response).
+    pub status: u16,
+    /// 401, 403 or 407.
+    pub auth_failure: bool,
+    /// The credential scheme sent: the `Authorization` scheme (`Bearer`, `Basic`, …),
+    /// else `cookie`, `api-key` or `query`; `None` when nothing was sent.
+    pub scheme_sent: Option<String>,
+    /// The reference instant the rules used.
+    pub at: Option<Timestamp>,
+    /// Findings, ranked: the most likely cause first.
+    pub findings: Vec<Finding>,
+}
+
+impl ExchangeReport {
+    /// The most likely cause (or the most important context), if any.
+    pub fn top(&self) -> Option<&Finding> {
+        self.findings.first()
+    }
+
+    /// Whether a finding with `id` is present.
+    pub fn has(&self, id: &str) -> bool {
+        self.findings.iter().any(|f| f.id == id)
+    }
+
+    /// Applies a revision addressed to this exchange (others are ignored) and re-ranks.
+    pub fn apply(&mut self, revision: &Revision) {
+        if revision.index != self.index {
+            return;
+        }
+        if revision.resolves {
+            // The app recovered: its causes are folded into the revision's finding; risks stay.
+            self.findings.retain(|f| {
+                f.severity == crate::finding::Severity::Info
+                    || catalogue::rule(f.id).is_some_and(|r| r.kind != Kind::Cause)
+            });
+        }
+        self.findings.push(revision.finding.clone());
+        rank::finalize(&mut self.findings, self.index);
+    }
+
+    /// Renders every fix of every finding for this report's exchange (`exchange` must be
+    /// the one the report is about); secrets masked unless `reveal`.
+    pub fn render_fixes(&self, exchange: &Exchange, reveal: bool) -> Vec<(&'static str, Vec<Fix>)> {
+        self.findings
+            .iter()
+            .map(|f| {
+                let ctx = FixContext::for_finding(f, Some(exchange)).with_reveal(reveal);
+                let rendered = f
+                    .fixes
+                    .iter()
+                    .filter_map(|id| fixes::render(id, &ctx))
+                    .collect();
+                (f.id, rendered)
+            })
+            .collect()
+    }
+}
+
+/// A flow finding for an earlier exchange still in the window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    /// The earlier exchange's index.
+    pub index: usize,
+    /// The finding to add to it.
+    pub finding: Finding,
+    /// The earlier failure was handled by the app (e.g. refreshed and retried): its cause
+    /// findings are folded into `finding` and it no longer counts as a failure.
+    pub resolves: bool,
+}
+
+/// What one push produced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Update {
+    /// The pushed exchange's report.
+    pub report: ExchangeReport,
+    /// Findings for earlier exchanges.
+    pub revisions: Vec<Revision>,
+}
+
+/// Analyses a whole capture (the CLI's `authlens har`): one report per exchange, in
+/// order, with every revision applied.
+pub fn analyze_exchanges<I>(exchanges: I, config: Config) -> Vec<ExchangeReport>
+where
+    I: IntoIterator<Item = Exchange>,
+{
+    let mut analyzer = Analyzer::new(config);
+    let mut reports: Vec<ExchangeReport> = Vec::new();
+    // Indexes are usually 0..n in order; a map keeps revisions right when they are not.
+    let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for ex in exchanges {
+        let update = analyzer.push_ref(&ex);
+        for rev in &update.revisions {
+            if let Some(r) = position.get(&rev.index).and_then(|&p| reports.get_mut(p)) {
+                r.apply(rev);
+            }
+        }
+        position.insert(update.report.index, reports.len());
+        reports.push(update.report);
+    }
+    reports
+}

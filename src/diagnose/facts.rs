@@ -1,0 +1,695 @@
+//! Everything the rules read about one exchange, decoded once.
+//!
+//! Rules never re-parse headers: the challenge lists, the `Authorization` grammar, the
+//! JSON error body, the detected server and the token-endpoint classification are computed
+//! here, lazily where they cost something and only matter for failures.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use crate::challenge::{self, ParsedChallenges, ParsedCredentials};
+use crate::credentials::{self, DecodedCredential};
+use crate::exchange::{Exchange, UrlParts};
+use crate::finding::Finding;
+use crate::fixes::{self, Detected};
+use crate::time::Timestamp;
+
+use super::body::{self, ErrorBody};
+
+/// A stable 64-bit hash, so the window can compare values without keeping them (tokens
+/// are never stored, only their hash).
+pub fn hash<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A token request (RFC 6749 §4/§6) recognised by path or `grant_type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRequest {
+    /// `grant_type=refresh_token`, or a refresh-named endpoint.
+    pub refresh: bool,
+    /// Status 4xx/5xx or an OAuth error in the body.
+    pub failed: bool,
+    /// The OAuth error code (`invalid_grant`, `invalid_client`…), when the body had one.
+    pub error: Option<String>,
+    /// Hash of the refresh token sent, to spot reuse.
+    pub refresh_token: Option<u64>,
+}
+
+/// Query parameters that carry credentials (RFC 6750 §2.3 and common API-key names).
+pub const URL_CREDENTIALS: &[&str] = &[
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "token",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "client_secret",
+    "password",
+    "jwt",
+];
+
+/// Request headers that carry API keys or tokens besides `Authorization`.
+pub const API_KEY_HEADERS: &[&str] = &[
+    "x-api-key",
+    "api-key",
+    "apikey",
+    "x-auth-token",
+    "x-access-token",
+    "ocp-apim-subscription-key",
+    "x-goog-api-key",
+    "private-token",
+    "x-vault-token",
+    "x-amz-security-token",
+];
+
+/// Name fragments of session and auth cookies across common frameworks.
+const SESSION_HINTS: &[&str] = &[
+    "session",
+    "sess",
+    "sid",
+    "auth",
+    "token",
+    "jwt",
+    "login",
+    "identity",
+    "remember",
+    "connect.sid",
+    "jsessionid",
+    "phpsessid",
+    "asp.net_sessionid",
+    ".aspnetcore.",
+    "laravel",
+    "access",
+    "refresh",
+    "sso",
+    "saml",
+    "oidc",
+    "user",
+    "__host-",
+    "__secure-",
+];
+
+/// Analytics, consent and preference cookies that contain a session-like fragment.
+const NOT_SESSION: &[&str] = &[
+    "_ga",
+    "_gid",
+    "_gcl",
+    "_fbp",
+    "_hj",
+    "ajs_",
+    "amplitude",
+    "mp_",
+    "intercom",
+    "optimizely",
+    "__stripe",
+    "csrf",
+    "xsrf",
+    "consent",
+    "theme",
+    "lang",
+    "locale",
+    "_pk_",
+    "__utm",
+];
+
+/// Whether a cookie name looks like it carries a session or auth state.
+pub fn is_session_cookie_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    SESSION_HINTS.iter().any(|h| n.contains(h))
+        && !NOT_SESSION
+            .iter()
+            .any(|x| n.starts_with(x) || n.contains(x))
+}
+
+/// Response headers that name the backend node.
+const IDENTITY_HEADERS: &[&str] = &[
+    "x-served-by",
+    "x-backend",
+    "x-backend-server",
+    "x-upstream",
+    "x-server",
+    "x-instance",
+    "x-instance-id",
+    "x-pod",
+    "x-pod-name",
+    "x-node",
+    "x-host",
+    "x-hostname",
+    "x-server-name",
+    "via",
+    "server",
+];
+
+/// Decoded facts about one exchange.
+pub struct Facts<'a> {
+    /// The exchange.
+    pub ex: &'a Exchange,
+    /// Its URL.
+    pub url: UrlParts<'a>,
+    /// Its origin, lowercase.
+    pub origin: String,
+    /// Response status.
+    pub status: u16,
+    /// 401, 403 or 407.
+    pub failure: bool,
+    /// The reference instant: `startedDateTime`, else the response `Date`.
+    pub at: Option<Timestamp>,
+    /// The response `Date`.
+    pub date: Option<Timestamp>,
+    /// A CORS preflight (Chrome `_resourceType: preflight`, or OPTIONS with
+    /// `Access-Control-Request-Method`).
+    pub preflight: bool,
+    /// The `Authorization` value.
+    pub authorization: Option<&'a str>,
+    /// `Authorization` parsed by the RFC 9110 grammar.
+    pub credentials: Option<ParsedCredentials<'a>>,
+    /// `WWW-Authenticate`, parsed.
+    pub challenges: Option<ParsedChallenges<'a>>,
+    /// `Proxy-Authenticate`, parsed.
+    pub proxy_challenges: Option<ParsedChallenges<'a>>,
+    /// The JSON error body, for failures and token requests.
+    pub error_body: Option<ErrorBody>,
+    /// Origin stack and edge, for failures.
+    pub detected: Detected,
+    /// Token-endpoint classification.
+    pub token_request: Option<TokenRequest>,
+    /// Credentials decoded by [`crate::credentials`] with their location (`request header
+    /// Authorization`, `cookie session`, …): every credential for failures, only
+    /// `Authorization` otherwise (enough for the risk rules).
+    pub decoded: Vec<(String, DecodedCredential)>,
+}
+
+fn header<'a>(ex: &'a Exchange, name: &str) -> Option<&'a str> {
+    ex.request.headers.get(name)
+}
+
+/// Whether the request looks like a CORS preflight.
+pub fn is_preflight(ex: &Exchange) -> bool {
+    ex.resource_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("preflight"))
+        || ex.request.method.eq_ignore_ascii_case("OPTIONS")
+            && ex.request.headers.contains("access-control-request-method")
+}
+
+fn form_value<'b>(text: &'b str, name: &str) -> Option<&'b str> {
+    text.split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
+fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Option<TokenRequest> {
+    if !ex.request.method.eq_ignore_ascii_case("POST") {
+        return None;
+    }
+    let url = ex.url();
+    let last = url
+        .path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let path_says_token = (last.contains("token") || last.contains("refresh"))
+        && !last.contains("csrf")
+        && !last.contains("xsrf");
+    let mut grant: Option<String> = url
+        .query_pairs()
+        .find(|(k, _)| k.eq_ignore_ascii_case("grant_type"))
+        .map(|(_, v)| v.to_string());
+    let mut refresh_token: Option<u64> = None;
+    if let Some(b) = &ex.request.body {
+        let mime = b.mime_type.to_ascii_lowercase();
+        if let Some(text) = body::text(b) {
+            if mime.contains("json") || text.trim_start().starts_with('{') {
+                if let Ok(serde_json::Value::Object(o)) =
+                    serde_json::from_str::<serde_json::Value>(&text)
+                {
+                    if let Some(g) = o.get("grant_type").and_then(|v| v.as_str()) {
+                        grant = Some(g.to_string());
+                    }
+                    let rt = o
+                        .get("refresh_token")
+                        .or_else(|| o.get("refreshToken"))
+                        .and_then(|v| v.as_str());
+                    refresh_token = rt.map(hash);
+                }
+            } else {
+                if let Some(g) = form_value(&text, "grant_type") {
+                    grant = Some(g.to_string());
+                }
+                refresh_token = form_value(&text, "refresh_token").map(hash);
+            }
+        }
+    }
+    if !path_says_token && grant.is_none() {
+        return None;
+    }
+    let refresh = grant
+        .as_deref()
+        .is_some_and(|g| g.eq_ignore_ascii_case("refresh_token"))
+        || last.contains("refresh")
+        || refresh_token.is_some();
+    let error = error_body
+        .filter(|b| b.shape == body::Shape::OAuth)
+        .and_then(|b| b.code.clone());
+    let status = ex.response.status;
+    let failed = (400..=599).contains(&status) || error.is_some() && status != 200;
+    Some(TokenRequest {
+        refresh,
+        failed,
+        error,
+        refresh_token,
+    })
+}
+
+/// Verdicts that depend on "now": meaningless without a reference instant.
+const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
+
+fn decode(
+    ex: &Exchange,
+    at: Option<Timestamp>,
+    leeway_secs: i64,
+    everything: bool,
+) -> Vec<(String, DecodedCredential)> {
+    let ctx = credentials::Context::new(at.unwrap_or(Timestamp(0))).with_leeway(leeway_secs);
+    let mut out: Vec<(String, DecodedCredential)> = if everything {
+        credentials::from_request(&ex.request, &ctx)
+            .into_iter()
+            .map(|c| (c.location, c.credential))
+            .collect()
+    } else {
+        ex.request
+            .headers
+            .get("authorization")
+            .map(|v| {
+                (
+                    "request header Authorization".to_string(),
+                    credentials::decode_authorization(v, &ctx.with_request(&ex.request)),
+                )
+            })
+            .into_iter()
+            .collect()
+    };
+    if at.is_none() {
+        for (_, c) in &mut out {
+            c.findings.retain(|f| !TIME_VERDICTS.contains(&f.id));
+        }
+    }
+    out
+}
+
+impl<'a> Facts<'a> {
+    /// Decodes what the rules need from `ex`, judging token times with `leeway_secs`.
+    pub fn new(ex: &'a Exchange, leeway_secs: i64) -> Self {
+        let url = ex.url();
+        let status = ex.response.status;
+        let failure = ex.is_auth_failure();
+        let date = ex
+            .response
+            .headers
+            .get("date")
+            .and_then(Timestamp::parse_http_date);
+        let authorization = header(ex, "authorization");
+        let credentials = authorization.map(challenge::parse_credentials);
+        let www: Vec<&str> = ex.response.headers.get_all("www-authenticate").collect();
+        let challenges = (!www.is_empty()).then(|| challenge::parse_challenges(&www));
+        let proxy: Vec<&str> = ex.response.headers.get_all("proxy-authenticate").collect();
+        let proxy_challenges =
+            (!proxy.is_empty()).then(|| challenge::parse_proxy_challenges(&proxy));
+        let wants_body = failure || status >= 400 || ex.request.method.eq_ignore_ascii_case("POST");
+        let error_body = if wants_body {
+            ex.response.body.as_ref().and_then(body::parse)
+        } else {
+            None
+        };
+        let detected = if failure || status >= 400 {
+            fixes::detect(&ex.response)
+        } else {
+            Detected::default()
+        };
+        let token_request = classify_token_request(ex, error_body.as_ref());
+        let at = ex.started_at.or(date);
+        let decoded = if failure || authorization.is_some() {
+            decode(ex, at, leeway_secs, failure)
+        } else {
+            Vec::new()
+        };
+        Self {
+            ex,
+            origin: url.origin(),
+            url,
+            status,
+            failure,
+            at,
+            date,
+            preflight: is_preflight(ex),
+            authorization,
+            credentials,
+            challenges,
+            proxy_challenges,
+            error_body,
+            detected,
+            token_request,
+            decoded,
+        }
+    }
+
+    /// Decoder verdicts with `id`, with the credential's location.
+    pub fn verdicts<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Iterator<Item = (&'s str, &'s Finding)> + 's {
+        self.decoded.iter().flat_map(move |(loc, c)| {
+            c.findings
+                .iter()
+                .filter(move |f| f.id == id)
+                .map(move |f| (loc.as_str(), f))
+        })
+    }
+
+    /// The decoded `Authorization` credential.
+    pub fn authorization_decoded(&self) -> Option<&DecodedCredential> {
+        self.decoded
+            .iter()
+            .find(|(loc, c)| !c.proxy && loc.eq_ignore_ascii_case("request header authorization"))
+            .map(|(_, c)| c)
+    }
+
+    /// The scheme sent in `Authorization`, as written (empty for a bare token).
+    pub fn scheme(&self) -> Option<&'a str> {
+        self.credentials
+            .as_ref()
+            .and_then(|c| c.credentials.as_ref())
+            .map(|c| c.scheme)
+    }
+
+    /// A request header.
+    pub fn req(&self, name: &str) -> Option<&'a str> {
+        header(self.ex, name)
+    }
+
+    /// A response header.
+    pub fn res(&self, name: &str) -> Option<&'a str> {
+        self.ex.response.headers.get(name)
+    }
+
+    /// The first challenge parameter `name` over all `WWW-Authenticate` challenges.
+    pub fn challenge_param(&self, name: &str) -> Option<&str> {
+        self.challenges
+            .as_ref()?
+            .challenges
+            .iter()
+            .find_map(|c| c.param_value(name))
+    }
+
+    /// The OAuth error code: the challenge's `error`, else the body's OAuth `error`.
+    pub fn error_code(&self) -> Option<&str> {
+        self.challenge_param("error").or_else(|| {
+            self.error_body
+                .as_ref()
+                .filter(|b| b.shape == body::Shape::OAuth)
+                .and_then(|b| b.code.as_deref())
+        })
+    }
+
+    /// The server's explanation: `error_description`, else the body's message.
+    pub fn error_description(&self) -> Option<&str> {
+        self.challenge_param("error_description")
+            .or_else(|| self.error_body.as_ref().and_then(|b| b.message.as_deref()))
+    }
+
+    /// The server's explanation in lowercase, for keyword checks ("expired", "audience").
+    pub fn description_lower(&self) -> String {
+        self.error_description().unwrap_or("").to_ascii_lowercase()
+    }
+
+    /// Whether the request carried any credential: `Authorization`, an API-key header, a
+    /// plausible session cookie, or a token in the URL.
+    pub fn carries_any_credential(&self) -> bool {
+        self.authorization.is_some()
+            || self.req("proxy-authorization").is_some()
+            || self.session_cookie().is_some()
+            || API_KEY_HEADERS.iter().any(|h| self.req(h).is_some())
+            || self.url_credential().is_some()
+    }
+
+    /// The name of the first cookie sent that looks like a session or auth cookie.
+    pub fn session_cookie(&self) -> Option<String> {
+        let header = self.req("cookie")?;
+        crate::cookie::parse_cookie_header(header)
+            .pairs
+            .into_iter()
+            .find(|p| is_session_cookie_name(&p.name))
+            .map(|p| p.name)
+    }
+
+    /// The first credential-carrying query parameter `(name, value)`.
+    pub fn url_credential(&self) -> Option<(&'a str, &'a str)> {
+        self.url.query_pairs().find(|(k, v)| {
+            !v.is_empty() && URL_CREDENTIALS.iter().any(|n| n.eq_ignore_ascii_case(k))
+        })
+    }
+
+    /// Whether the host is a loopback name or address (http is fine there).
+    pub fn is_loopback(&self) -> bool {
+        let host = self.url.host.to_ascii_lowercase();
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host.starts_with("127.")
+            || host == "[::1]"
+    }
+
+    /// The backend identity headers, `name: value; …`, cut to 160 characters.
+    pub fn identity(&self) -> Option<String> {
+        let mut parts: Vec<String> = IDENTITY_HEADERS
+            .iter()
+            .filter_map(|n| self.res(n).map(|v| format!("{n}: {v}")))
+            .collect();
+        if let Some(ip) = &self.ex.server_ip {
+            parts.push(format!("server ip: {ip}"));
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        Some(parts.join("; ").chars().take(160).collect())
+    }
+
+    /// The URL without fragment, for matching hops and retries.
+    pub fn url_key(&self) -> u64 {
+        url_key(&self.url)
+    }
+
+    /// The resolved redirect target (`redirectURL` or `Location`), for 3xx responses.
+    pub fn redirect_target(&self) -> Option<String> {
+        if !(300..400).contains(&self.status) {
+            return None;
+        }
+        let loc = self
+            .ex
+            .response
+            .redirect_url
+            .as_deref()
+            .filter(|l| !l.is_empty())
+            .or_else(|| self.res("location"))?;
+        Some(resolve(&self.url, loc))
+    }
+}
+
+/// Hash of a URL's origin, path and query (fragment dropped), for matching.
+pub fn url_key(url: &UrlParts<'_>) -> u64 {
+    hash(&(url.origin(), url.path, url.query.unwrap_or("")))
+}
+
+/// Resolves a `Location` value against the request URL (RFC 3986 §5.2, the common cases).
+pub fn resolve(base: &UrlParts<'_>, location: &str) -> String {
+    let loc = location.trim();
+    if loc.contains("://") {
+        return loc.to_string();
+    }
+    if let Some(rest) = loc.strip_prefix("//") {
+        return format!("{}://{rest}", base.scheme.to_ascii_lowercase());
+    }
+    let origin = base.origin();
+    if loc.starts_with('/') {
+        return format!("{origin}{loc}");
+    }
+    if loc.starts_with('?') {
+        return format!("{origin}{}{loc}", base.path);
+    }
+    let dir = base.path.rsplit_once('/').map_or("", |(d, _)| d);
+    format!("{origin}{dir}/{loc}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::{Body, Request, Response};
+
+    fn post(url: &str, mime: &str, body: &str, status: u16) -> Exchange {
+        Exchange {
+            request: Request {
+                method: "POST".into(),
+                url: url.into(),
+                body: Some(Body {
+                    mime_type: mime.into(),
+                    text: body.into(),
+                    encoding: None,
+                }),
+                ..Request::default()
+            },
+            response: Response {
+                status,
+                body: Some(Body {
+                    mime_type: "application/json".into(),
+                    text: if status == 400 {
+                        r#"{"error":"invalid_grant"}"#.into()
+                    } else {
+                        "{}".into()
+                    },
+                    encoding: None,
+                }),
+                ..Response::default()
+            },
+            ..Exchange::default()
+        }
+    }
+
+    #[test]
+    fn token_requests_table() {
+        let form = "application/x-www-form-urlencoded";
+        let cases = [
+            (
+                post(
+                    "https://id.example.com/oauth/token",
+                    form,
+                    "grant_type=refresh_token&refresh_token=r1",
+                    200,
+                ),
+                Some((true, false)),
+            ),
+            (
+                post(
+                    "https://id.example.com/oauth2/v2.0/token",
+                    form,
+                    "grant_type=authorization_code&code=c",
+                    200,
+                ),
+                Some((false, false)),
+            ),
+            (
+                post(
+                    "https://api.example.com/auth/refresh",
+                    "application/json",
+                    "{}",
+                    401,
+                ),
+                Some((true, true)),
+            ),
+            (
+                post(
+                    "https://x.supabase.co/auth/v1/token?grant_type=refresh_token",
+                    "application/json",
+                    r#"{"refresh_token":"r"}"#,
+                    400,
+                ),
+                Some((true, true)),
+            ),
+            (
+                post(
+                    "https://api.example.com/v1/orders",
+                    "application/json",
+                    r#"{"item":1}"#,
+                    200,
+                ),
+                None,
+            ),
+        ];
+        for (ex, want) in cases {
+            let f = Facts::new(&ex, 60);
+            assert_eq!(
+                f.token_request.as_ref().map(|t| (t.refresh, t.failed)),
+                want,
+                "{}",
+                ex.request.url
+            );
+        }
+        let ex = post(
+            "https://id.example.com/oauth/token",
+            form,
+            "grant_type=refresh_token&refresh_token=r1",
+            400,
+        );
+        let t = Facts::new(&ex, 60).token_request.unwrap();
+        assert_eq!(t.error.as_deref(), Some("invalid_grant"));
+        assert_eq!(t.refresh_token, Some(hash("r1")));
+    }
+
+    #[test]
+    fn resolve_table() {
+        let base = UrlParts::parse("https://api.example.com/v1/me?x=1");
+        let cases = [
+            ("https://other.example/a", "https://other.example/a"),
+            ("//cdn.example/b", "https://cdn.example/b"),
+            (
+                "/login?next=%2Fv1",
+                "https://api.example.com/login?next=%2Fv1",
+            ),
+            ("other", "https://api.example.com/v1/other"),
+            ("?page=2", "https://api.example.com/v1/me?page=2"),
+        ];
+        for (loc, want) in cases {
+            assert_eq!(resolve(&base, loc), want, "{loc}");
+        }
+    }
+
+    #[test]
+    fn session_cookie_names() {
+        for yes in [
+            "session",
+            "connect.sid",
+            "JSESSIONID",
+            "PHPSESSID",
+            "__Host-sid",
+            ".AspNetCore.Cookies",
+            "sb-access-token",
+            "auth_token",
+            "laravel_session",
+        ] {
+            assert!(is_session_cookie_name(yes), "{yes}");
+        }
+        for no in [
+            "_ga",
+            "_gid",
+            "theme",
+            "intercom-session-abc",
+            "csrftoken",
+            "XSRF-TOKEN",
+            "cookie_consent",
+            "lang",
+        ] {
+            assert!(!is_session_cookie_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn preflight_detection() {
+        let mut ex = Exchange::default();
+        ex.request.method = "OPTIONS".into();
+        assert!(!is_preflight(&ex));
+        ex.request
+            .headers
+            .push("Access-Control-Request-Method", "GET");
+        assert!(is_preflight(&ex));
+        let ex = Exchange {
+            resource_type: Some("preflight".into()),
+            ..Exchange::default()
+        };
+        assert!(is_preflight(&ex));
+    }
+}

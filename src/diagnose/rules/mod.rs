@@ -1,0 +1,99 @@
+//! Per-exchange rules: each file is one rule id, with its spec reference.
+//!
+//! A rule reads [`Facts`] (and, for the few that look back, the window in [`Ctx`]) and
+//! pushes at most a few findings. Ranking, suppression, entry indexes and the catalogue's
+//! spec link are added afterwards by [`super::rank`], so a rule says only what it knows.
+
+mod alg_none;
+mod audience_mismatch;
+mod authorization_stripped_on_redirect;
+mod basic_over_http;
+mod bearer_placeholder;
+mod cached_401;
+mod clock_skew;
+mod cookie_not_sent;
+mod cors_preflight_unauthorized;
+mod digest_stale_nonce;
+mod dpop_nonce_required;
+mod edge_block;
+mod forbidden_not_unauthorized;
+mod insufficient_scope;
+mod invalid_request;
+mod invalid_token;
+mod login_redirect;
+mod malformed_authorization;
+mod malformed_challenge;
+mod missing_challenge;
+mod missing_credentials;
+mod proxy_auth_required;
+mod scheme_mismatch;
+mod token_expired;
+mod token_in_url;
+mod token_not_yet_valid;
+
+use crate::finding::{Finding, Severity};
+
+use super::catalogue;
+use super::engine::Ctx;
+use super::facts::Facts;
+
+/// Runs every per-exchange rule.
+pub fn run(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    proxy_auth_required::check(f, out);
+    edge_block::check(f, out);
+    cors_preflight_unauthorized::check(f, out);
+    cached_401::check(f, out);
+    authorization_stripped_on_redirect::check(f, cx, out);
+    bearer_placeholder::check(f, out);
+    cookie_not_sent::check(f, cx, out);
+    missing_credentials::check(f, out);
+    malformed_authorization::check(f, out);
+    alg_none::check(f, out);
+    token_expired::check(f, out);
+    token_not_yet_valid::check(f, out);
+    audience_mismatch::check(f, out);
+    scheme_mismatch::check(f, out);
+    insufficient_scope::check(f, out);
+    dpop_nonce_required::check(f, out);
+    digest_stale_nonce::check(f, out);
+    invalid_token::check(f, out);
+    invalid_request::check(f, out);
+    forbidden_not_unauthorized::check(f, out);
+    login_redirect::check(f, out);
+    clock_skew::check(f, cx, out);
+    missing_challenge::check(f, out);
+    malformed_challenge::check(f, out);
+    basic_over_http::check(f, out);
+    token_in_url::check(f, out);
+}
+
+/// A finding for rule `id` with the catalogue's severity and title.
+pub fn make(id: &'static str, detail: impl Into<String>) -> Finding {
+    let (severity, title) =
+        catalogue::rule(id).map_or((Severity::Info, id), |r| (r.severity, r.title));
+    Finding::new(id, severity, title, detail)
+}
+
+/// A captured value cut to `max` characters, control characters removed, for quoting a
+/// non-secret value (a challenge, an error message) in evidence and details.
+pub fn clip(value: &str, max: usize) -> String {
+    let mut s: String = value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max)
+        .collect();
+    if value.chars().count() > max {
+        s.push(crate::secret::ELLIPSIS);
+    }
+    s
+}
+
+/// `GET /v1/me` for details.
+pub fn request_line(f: &Facts<'_>) -> String {
+    format!(
+        "{} {}{}",
+        clip(&f.ex.request.method, 16),
+        f.origin,
+        clip(f.url.path, 120)
+    )
+}

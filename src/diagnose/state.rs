@@ -1,0 +1,302 @@
+//! The analyzer's bounded memory: a ring of recent exchanges and a small per-origin table.
+//!
+//! Flow rules look back over [`Window`] only, never over the whole history, and each
+//! [`Record`] keeps hashes instead of header values, so no secret outlives the exchange it
+//! came with. Both structures have a fixed capacity from [`super::Config`]; inserting is
+//! O(1) amortized (eviction of the least recently used origin scans the small table only
+//! when it is full).
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::finding::Severity;
+
+use super::facts::{hash, Facts, TokenRequest};
+
+/// Flags a flow rule sets on a record so that it reports a pattern once.
+pub mod flag {
+    /// Part of a recognised 401 → refresh → retry flow.
+    pub const REFRESHED: u8 = 1;
+    /// Already reported in a refresh race.
+    pub const RACE: u8 = 1 << 1;
+    /// Already reported as inconsistent between backends.
+    pub const INCONSISTENT: u8 = 1 << 2;
+    /// Already tied to its preflight / actual request.
+    pub const PREFLIGHT_TIED: u8 = 1 << 3;
+    /// Already counted in a reported refresh loop.
+    pub const LOOP: u8 = 1 << 4;
+}
+
+/// What the window remembers about one exchange: hashes, status and a secret-free label.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The exchange index.
+    pub index: usize,
+    /// Start, ms since the epoch.
+    pub start: Option<i64>,
+    /// Start + total time, ms.
+    pub end: Option<i64>,
+    /// Hash of the origin.
+    pub origin: u64,
+    /// Hash of (method, origin, path).
+    pub endpoint: u64,
+    /// Hash of the URL without fragment.
+    pub url: u64,
+    /// Hash of the uppercase method.
+    pub method: u64,
+    /// Status.
+    pub status: u16,
+    /// 401/403/407.
+    pub failure: bool,
+    /// 2xx or 304.
+    pub success: bool,
+    /// Hash of the credentials sent (`Authorization`, else `Cookie`), never the value.
+    pub cred: Option<u64>,
+    /// Whether `Authorization` was sent.
+    pub has_authorization: bool,
+    /// CORS preflight.
+    pub preflight: bool,
+    /// For a preflight: hash of `Access-Control-Request-Method`.
+    pub acrm: Option<u64>,
+    /// For a redirect: hash of the target URL and of its origin.
+    pub redirect_to: Option<(u64, u64)>,
+    /// Token-endpoint classification.
+    pub token: Option<TokenRequest>,
+    /// Hash of the backend identity headers, and the text for evidence.
+    pub identity: Option<(u64, Box<str>)>,
+    /// `GET https://host/path → 401`, query dropped (it can hold tokens).
+    pub label: Box<str>,
+    /// The top finding's id and severity (updated by revisions).
+    pub top: Option<(&'static str, Severity)>,
+    /// Counted in the summary's failures.
+    pub counted: bool,
+    /// Resolved by a later flow (e.g. refreshed and retried).
+    pub resolved: bool,
+    /// [`flag`] bits.
+    pub flags: u8,
+}
+
+const LABEL_MAX: usize = 160;
+
+impl Record {
+    /// The record for the exchange described by `f`.
+    pub fn new(f: &Facts<'_>) -> Self {
+        let ex = f.ex;
+        let method = ex.request.method.to_ascii_uppercase();
+        let start = ex.started_at.map(|t| t.0);
+        // HAR `time` is a float in ms; only its whole part matters for overlap checks.
+        let end = match (start, ex.time_ms) {
+            (Some(s), Some(t)) if (0.0..1e12).contains(&t) => {
+                #[allow(clippy::cast_possible_truncation)]
+                let t = t as i64;
+                Some(s.saturating_add(t))
+            }
+            (s, _) => s,
+        };
+        let cred = f
+            .authorization
+            .map(hash)
+            .or_else(|| f.req("cookie").map(hash));
+        let label: String = format!(
+            "{method} {}{} → {}",
+            f.origin,
+            f.url.path,
+            if f.status == 0 {
+                "(failed)".to_string()
+            } else {
+                f.status.to_string()
+            }
+        )
+        .chars()
+        .take(LABEL_MAX)
+        .collect();
+        Self {
+            index: ex.index,
+            start,
+            end,
+            origin: hash(&f.origin),
+            endpoint: hash(&(method.as_str(), f.origin.as_str(), f.url.path)),
+            url: f.url_key(),
+            method: hash(&method),
+            status: f.status,
+            failure: f.failure,
+            success: (200..300).contains(&f.status) || f.status == 304,
+            cred,
+            has_authorization: f.authorization.is_some(),
+            preflight: f.preflight,
+            acrm: f
+                .req("access-control-request-method")
+                .map(|m| hash(&m.trim().to_ascii_uppercase())),
+            redirect_to: f.redirect_target().map(|t| {
+                let u = crate::exchange::UrlParts::parse(&t);
+                (super::facts::url_key(&u), hash(&u.origin()))
+            }),
+            token: f.token_request.clone(),
+            identity: f.identity().map(|t| (hash(&t), t.into_boxed_str())),
+            label: label.into_boxed_str(),
+            top: None,
+            counted: false,
+            resolved: false,
+            flags: 0,
+        }
+    }
+
+    /// Whether `flag` is set.
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// `entry 12: GET https://api/x → 401`, for evidence.
+    pub fn evidence_value(&self) -> String {
+        self.label.to_string()
+    }
+}
+
+/// The last `capacity` exchanges, oldest first.
+#[derive(Debug, Clone)]
+pub struct Window {
+    records: VecDeque<Record>,
+    capacity: usize,
+}
+
+impl Window {
+    /// An empty window holding at most `capacity` records (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self {
+            records: VecDeque::with_capacity(capacity.min(4096)),
+            capacity,
+        }
+    }
+
+    /// Adds a record, dropping the oldest when full; returns the dropped one.
+    pub fn push(&mut self, r: Record) -> Option<Record> {
+        let dropped = if self.records.len() >= self.capacity {
+            self.records.pop_front()
+        } else {
+            None
+        };
+        self.records.push_back(r);
+        dropped
+    }
+
+    /// Records, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter().rev()
+    }
+
+    /// Records, oldest first.
+    pub fn oldest_first(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter()
+    }
+
+    /// The record for exchange `index`, if still in the window.
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Record> {
+        self.records.iter_mut().rev().find(|r| r.index == index)
+    }
+
+    /// The record for exchange `index`, if still in the window.
+    pub fn get(&self, index: usize) -> Option<&Record> {
+        self.records.iter().rev().find(|r| r.index == index)
+    }
+
+    /// Number of records held.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Capacity.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+/// Outcome history of one origin, for the spike rule.
+#[derive(Debug, Clone, Default)]
+pub struct OriginState {
+    /// Push sequence number of the last exchange seen (for LRU eviction).
+    pub last_seq: u64,
+    /// Last 64 outcomes, bit 0 the newest; 1 = auth failure.
+    pub bits: u64,
+    /// How many outcomes are in `bits` (saturates at 64).
+    pub seen: u8,
+    /// The last 8 exchanges `(index, start ms)`, newest at `ring_pos - 1`.
+    pub ring: [(usize, Option<i64>); 8],
+    /// Next slot in `ring`.
+    pub ring_pos: usize,
+    /// A spike was reported and has not calmed down yet.
+    pub spike_open: bool,
+}
+
+/// A bounded map from origin hash to [`OriginState`], evicting the least recently used.
+#[derive(Debug, Clone)]
+pub struct Origins {
+    map: HashMap<u64, OriginState>,
+    capacity: usize,
+}
+
+impl Origins {
+    /// An empty table of at most `capacity` origins (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            map: HashMap::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The state of `origin`, created (evicting the least recently used) if needed.
+    pub fn entry(&mut self, origin: u64, seq: u64) -> &mut OriginState {
+        if !self.map.contains_key(&origin) && self.map.len() >= self.capacity {
+            if let Some(oldest) = self
+                .map
+                .iter()
+                .min_by_key(|(_, s)| s.last_seq)
+                .map(|(k, _)| *k)
+            {
+                self.map.remove(&oldest);
+            }
+        }
+        let s = self.map.entry(origin).or_default();
+        s.last_seq = seq;
+        s
+    }
+
+    /// Number of origins held.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_evict_least_recently_used() {
+        let mut o = Origins::new(2);
+        o.entry(1, 1);
+        o.entry(2, 2);
+        o.entry(1, 3);
+        o.entry(3, 4);
+        assert_eq!(o.len(), 2);
+        assert!(o.map.contains_key(&1) && o.map.contains_key(&3));
+    }
+
+    #[test]
+    fn window_drops_oldest() {
+        let ex = crate::exchange::Exchange::default();
+        let f = Facts::new(&ex, 60);
+        let mut w = Window::new(2);
+        for i in 0..5 {
+            let mut r = Record::new(&f);
+            r.index = i;
+            let dropped = w.push(r);
+            assert_eq!(dropped.map(|d| d.index), i.checked_sub(2));
+        }
+        assert_eq!(w.len(), 2);
+        assert_eq!(
+            w.newest_first().map(|r| r.index).collect::<Vec<_>>(),
+            [4, 3]
+        );
+        assert!(w.get(2).is_none());
+    }
+}
