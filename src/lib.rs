@@ -5,7 +5,7 @@
 //!
 //! | floor | modules | what they hold |
 //! |---|---|---|
-//! | 0 | [`base64`], [`diagnostic`], [`finding`], [`secret`], [`time`] | vocabulary every floor shares |
+//! | 0 | [`base64`], [`diagnostic`], [`finding`], [`printable`], [`secret`], [`time`] | vocabulary every floor shares |
 //! | 1 | [`exchange`], [`challenge`], [`jose`], [`cookie`] | the request/response model and the grammars |
 //! | 2 | [`credentials`], [`har`], [`fixes`] | decoding what was sent; HAR import; the fix catalogue |
 //! | 3 | [`diagnose`], [`redact`] | from exchanges to ranked findings; secret removal |
@@ -17,6 +17,7 @@
 pub mod base64;
 pub mod diagnostic;
 pub mod finding;
+pub mod printable;
 pub mod secret;
 pub mod time;
 

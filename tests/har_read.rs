@@ -461,3 +461,38 @@ fn started_date_time_and_status_problems_are_warnings() {
     assert_eq!(parsed.exchange.started_at, None);
     assert_eq!(parsed.exchange.response.status, 0);
 }
+
+#[test]
+fn regression_newline_joined_set_cookie_is_split() {
+    let json = r#"{"request": {"url": "https://x/"}, "response": {"status": 200, "headers": [
+        {"name": "set-cookie", "value": "a=1; Path=/\nb=2; Secure\r\n"},
+        {"name": "x-other", "value": "one\ntwo"}]}}"#;
+    let parsed = parse_entry(json, 0).unwrap();
+    let values: Vec<_> = parsed
+        .exchange
+        .response
+        .headers
+        .get_all("Set-Cookie")
+        .collect();
+    assert_eq!(values, vec!["a=1; Path=/", "b=2; Secure"]);
+    assert_eq!(
+        parsed.exchange.response.headers.get("x-other"),
+        Some("one\ntwo")
+    );
+    let found: Vec<_> = parsed.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(found, vec!["set-cookie-split"]);
+}
+
+#[test]
+fn regression_entry_from_json_enforces_the_depth_limit() {
+    // serde_json skips ignored values iteratively, without its recursion limit, so the
+    // single-entry path must apply the scanner's limit itself.
+    let deep = format!(
+        "{{\"_x\": {}1{}, \"request\": {{}}}}",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let d = entry_from_json(&deep, 4).unwrap_err();
+    assert_eq!(d.code, "nesting-too-deep");
+    assert!(d.message.starts_with("entry 4:"), "{}", d.message);
+}

@@ -106,6 +106,20 @@ impl Ctx<'_> {
             let value = self.text(pair.value, "header value").unwrap_or_default();
             if name.starts_with(':') {
                 pseudo.push(Header { name, value });
+            } else if name.eq_ignore_ascii_case("set-cookie") && value.contains('\n') {
+                // CDP joins repeated Set-Cookie fields with newlines; some exporters copy
+                // that through. Each line is its own field (RFC 6265 §3).
+                self.diagnostics.push(Diagnostic::info(
+                    "set-cookie-split",
+                    self.base,
+                    format!("`{path}[{i}]` joins several set-cookie lines with newlines; split into one field each"),
+                ));
+                for line in value.split('\n') {
+                    let line = line.trim_end_matches('\r');
+                    if !line.trim().is_empty() {
+                        headers.push(name.clone(), line);
+                    }
+                }
             } else {
                 headers.push(name, value);
             }

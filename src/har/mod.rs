@@ -1,7 +1,7 @@
 //! HAR 1.2 import and export (<http://www.softwareishard.com/blog/har-12-spec/>).
 //!
 //! # Reading
-//! The reader is lenient per entry. A small linear-time scanner ([`scan`]) walks the top
+//! The reader is lenient per entry. A small linear-time scanner (module `scan`) walks the top
 //! of the document to `log.entries` and finds each entry's byte span; each entry is then
 //! deserialised on its own into lenient structs and converted to an [`Exchange`]. A broken
 //! entry becomes a [`HarDiagnostic`] (entry index, byte offset, line and column) and the
@@ -30,6 +30,18 @@
 //!
 //! **Bodies**: `Body` is present when the HAR has the text (`postData` for requests,
 //! `content.text` for responses); base64 bodies stay encoded, with `encoding: "base64"`.
+//!
+//! **Set-Cookie** values joined with newlines (as the Chrome DevTools Protocol reports
+//! them) are split into one field per line.
+//!
+//! # Diagnostic codes
+//! - entry skipped (error): `entry-not-object`, `invalid-json`, `invalid-entry`,
+//!   `truncated-entry`, `missing-request`, `nesting-too-deep`; reading stops (error):
+//!   `truncated-file`, `mismatched-bracket`, `invalid-json` between entries;
+//! - entry kept (warning): `invalid-utf8` (bytes replaced with U+FFFD), `wrong-type`,
+//!   `header-not-object`, `header-without-name`, `missing-url`, `missing-response`,
+//!   `invalid-started-date-time`, `invalid-status`; (info): `set-cookie-split`;
+//! - file (warning): `invalid-log-field`, `duplicate-entries`, `trailing-data`.
 //!
 //! # Writing
 //! [`write_har`] / [`write_exchanges`] regenerate HAR 1.2 from exchanges, never copying raw

@@ -1,0 +1,70 @@
+# authlens — build, run and test. `make help` lists the targets.
+#
+# Setup happens inside the targets and is idempotent: a fresh Debian 12 machine (root)
+# needs nothing but this repository and the package registries.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+WASM_BINDGEN_VERSION := 0.2.130
+TOOLS    := $(CURDIR)/.tools
+E2E      := tests/e2e
+NODE_BIN := $(E2E)/node_modules/.bin
+WASM_TARGET := wasm32-unknown-unknown
+PORT ?= 8401
+
+export PATH := $(TOOLS)/bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROME_PATH ?= /usr/bin/chromium
+
+.PHONY: help setup build run test lint test-native test-wasm test-e2e lint-firefox bench fuzz clean
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: ## Install what the build and tests need (idempotent): wasm target, wasm-bindgen-cli, Chromium, npm packages.
+	@.ci/setup.sh $(WASM_BINDGEN_VERSION) $(TOOLS) $(E2E)
+
+build: setup ## Build dist/chrome, dist/firefox, their zips and dist/www; print the wasm size.
+	cargo build --lib --release --target $(WASM_TARGET)
+	rm -rf dist/pkg
+	wasm-bindgen --target web --no-typescript --out-dir dist/pkg --out-name authlens \
+		target/$(WASM_TARGET)/release/authlens.wasm
+	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+		--enable-sign-ext --enable-mutable-globals \
+		dist/pkg/authlens_bg.wasm -o dist/pkg/authlens_bg.wasm
+	node extension/build.mjs
+	cargo build --release --bin authlens
+	rm -f dist/authlens-chrome.zip dist/authlens-firefox.zip
+	cd dist/chrome && python3 -m zipfile -c ../authlens-chrome.zip $$(ls -A)
+	cd dist/firefox && python3 -m zipfile -c ../authlens-firefox.zip $$(ls -A)
+	@raw=$$(stat -c %s dist/pkg/authlens_bg.wasm); gz=$$(gzip -9 -c dist/pkg/authlens_bg.wasm | wc -c); \
+		printf 'wasm size: %s bytes raw, %s bytes gzipped (%d KiB)\n' "$$raw" "$$gz" "$$((gz / 1024))"
+
+run: build ## Build, then serve the playground on 127.0.0.1:$(PORT) and explain how to load the extension.
+	target/release/authlens demo --port $(PORT) --www dist/www --extension dist/chrome --launch
+
+lint: setup ## cargo fmt --check, and clippy -D warnings for the host and for wasm32.
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --tests --target $(WASM_TARGET) --test web -- -D warnings
+
+test-native: ## Native unit, integration and property tests.
+	cargo test --all-targets
+
+test-wasm: setup ## wasm-bindgen tests in headless Chromium.
+	cargo test --target $(WASM_TARGET) --test web
+
+test-e2e: build ## End-to-end: the built extension in real Chromium DevTools against the playground.
+	cd $(E2E) && npm test
+
+lint-firefox: build ## web-ext lint on dist/firefox (0 errors required).
+	$(NODE_BIN)/web-ext lint --source-dir dist/firefox --self-hosted --output text
+
+test: lint test-native test-wasm test-e2e lint-firefox ## Everything CI runs: lint, native, wasm and e2e tests, Firefox lint.
+	@echo "make test: all checks passed"
+
+clean: ## Remove build output (keeps .tools and node_modules).
+	rm -rf dist target

@@ -1,3 +1,0 @@
-//! The `authlens` command-line interface.
-
-fn main() {}
