@@ -10,7 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let input = text(data);
     let fields: Vec<&str> = input.split('\n').collect();
     // Offsets are into the fields joined by ", " (RFC 9110 §5.3).
-    let joined_len = fields.iter().map(|f| f.len()).sum::<usize>() + 2 * fields.len().saturating_sub(1);
+    let joined_len =
+        fields.iter().map(|f| f.len()).sum::<usize>() + 2 * fields.len().saturating_sub(1);
 
     let parsed = challenge::parse_challenges(&fields);
     assert_offsets(&parsed.diagnostics, joined_len, "parse_challenges");
@@ -25,7 +26,11 @@ fuzz_target!(|data: &[u8]| {
     for d in &parsed.diagnostics {
         let (field, at) = parsed.locate(d.offset);
         let len = fields.get(field).map_or(0, |f| f.len());
-        assert!(at <= len, "locate({}) = ({field}, {at}) beyond the field", d.offset);
+        assert!(
+            at <= len,
+            "locate({}) = ({field}, {at}) beyond the field",
+            d.offset
+        );
     }
     let _ = challenge::explain_all(&parsed, &ExplainContext::default());
 
@@ -34,7 +39,11 @@ fuzz_target!(|data: &[u8]| {
         let owned = parsed.to_owned_challenges();
         let printed = challenges_to_header_value(&owned);
         let again = challenge::parse_challenge_field(&printed);
-        assert!(!again.has_errors(), "printed {printed:?} does not parse cleanly: {:?}", again.diagnostics);
+        assert!(
+            !again.has_errors(),
+            "printed {printed:?} does not parse cleanly: {:?}",
+            again.diagnostics
+        );
         let strip = |cs: Vec<challenge::Challenge>| {
             cs.into_iter()
                 .map(|c| {
@@ -44,7 +53,11 @@ fuzz_target!(|data: &[u8]| {
                 })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(strip(owned), strip(again.to_owned_challenges()), "round trip via {printed:?}");
+        assert_eq!(
+            strip(owned),
+            strip(again.to_owned_challenges()),
+            "round trip via {printed:?}"
+        );
     }
 
     let proxy = challenge::parse_proxy_challenges(&fields);

@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // The generator is part of the test: the reference must accept what it builds.
-    assert!(reference::parse(&field).is_some(), "generator produced a non-grammatical {field:?}");
+    assert!(
+        reference::parse(&field).is_some(),
+        "generator produced a non-grammatical {field:?}"
+    );
     if let Err(e) = reference::differential(&field) {
         panic!("{e}");
     }

@@ -41,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
         |v| {
             let mut c = sc.clone();
             c.value = v.to_string();
-            format!("{c:?}\n{}", serde_json::to_string(&c.masked()).unwrap_or_default())
+            format!(
+                "{c:?}\n{}",
+                serde_json::to_string(&c.masked()).unwrap_or_default()
+            )
         },
         "set-cookie value",
     );

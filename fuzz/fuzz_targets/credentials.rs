@@ -12,7 +12,8 @@ use authlens_fuzz::{assert_not_leaked, assert_offsets, split_parts, text, NOW};
 use libfuzzer_sys::fuzz_target;
 
 fn ctx(flags: u8) -> Context<'static> {
-    let mut ctx = Context::new(Timestamp(NOW.0 + i64::from(flags & 0x0F) * 86_400_000)).proxy(flags & 0x10 != 0);
+    let mut ctx = Context::new(Timestamp(NOW.0 + i64::from(flags & 0x0F) * 86_400_000))
+        .proxy(flags & 0x10 != 0);
     if flags & 0x20 != 0 {
         ctx = ctx.with_charset("UTF-8");
     }
@@ -40,8 +41,15 @@ fuzz_target!(|data: &[u8]| {
             let shown = json(&decoded);
             // A bearer token (long enough to be masked) is never shown whole.
             if let Some(token) = value.strip_prefix("Bearer ") {
-                if token.len() >= 16 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b)) {
-                    assert!(!shown.contains(token), "bearer token shown unmasked: {shown}");
+                if token.len() >= 16
+                    && token
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b))
+                {
+                    assert!(
+                        !shown.contains(token),
+                        "bearer token shown unmasked: {shown}"
+                    );
                 }
             }
             let bare = credentials::decode_bare_token(&value, &ctx);
@@ -77,7 +85,10 @@ fuzz_target!(|data: &[u8]| {
                 req.headers.push(name.trim(), value.trim_start());
             }
             let found = credentials::from_request(&req, &ctx);
-            let longest = req.url.len().max(req.headers.iter().map(|h| h.value.len()).max().unwrap_or(0));
+            let longest = req
+                .url
+                .len()
+                .max(req.headers.iter().map(|h| h.value.len()).max().unwrap_or(0));
             for c in &found {
                 assert_offsets(&c.credential.diagnostics, longest, "from_request");
             }

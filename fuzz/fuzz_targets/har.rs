@@ -13,13 +13,21 @@ fuzz_target!(|data: &[u8]| {
     // The panel receives entries one at a time as JSON text.
     match har::parse_entry(&text(data), 0) {
         Ok(p) => assert_offsets(&p.diagnostics, text(data).len(), "parse_entry"),
-        Err(d) => assert!(d.offset <= text(data).len(), "parse_entry error beyond input"),
+        Err(d) => assert!(
+            d.offset <= text(data).len(),
+            "parse_entry error beyond input"
+        ),
     }
 
     let doc = match har::parse_har(data) {
         Ok(doc) => doc,
         Err(e) => {
-            assert!(e.offset <= len, "har error {} at {} beyond {len}", e.code, e.offset);
+            assert!(
+                e.offset <= len,
+                "har error {} at {} beyond {len}",
+                e.code,
+                e.offset
+            );
             assert!(e.line >= 1 && e.column >= 1);
             return;
         }
@@ -28,11 +36,19 @@ fuzz_target!(|data: &[u8]| {
     let mut previous = None;
     for (ex, meta) in doc.exchanges.iter().zip(&doc.meta) {
         assert_eq!(ex.index, meta.index);
-        assert!(previous.is_none_or(|p| p < ex.index), "entry indexes not increasing");
+        assert!(
+            previous.is_none_or(|p| p < ex.index),
+            "entry indexes not increasing"
+        );
         previous = Some(ex.index);
     }
     for d in &doc.diagnostics {
-        assert!(d.diagnostic.offset <= len, "har diagnostic {} at {} beyond {len}", d.diagnostic.code, d.diagnostic.offset);
+        assert!(
+            d.diagnostic.offset <= len,
+            "har diagnostic {} at {} beyond {len}",
+            d.diagnostic.code,
+            d.diagnostic.offset
+        );
         assert!(d.line >= 1 && d.column >= 1);
     }
 
@@ -49,7 +65,10 @@ fuzz_target!(|data: &[u8]| {
                 break;
             }
         }
-        assert!(reader.is_done(), "reader did not finish within one batch per byte");
+        assert!(
+            reader.is_done(),
+            "reader did not finish within one batch per byte"
+        );
         assert_eq!(n, doc.exchanges.len());
         assert_eq!(diags, doc.diagnostics.len());
     }
@@ -61,7 +80,11 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .flat_map(|ex| ex.request.headers.get_all("authorization"))
         .filter_map(|v| v.strip_prefix("Bearer "))
-        .filter(|t| t.len() >= 16 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)))
+        .filter(|t| {
+            t.len() >= 16
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        })
         .filter(|t| text(data).matches(*t).count() == 1)
         .collect();
 
@@ -80,6 +103,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = analyzer.summary_line();
     for s in secrets {
-        assert!(!out.contains(s), "bearer token {s:?} shown in analysis output");
+        assert!(
+            !out.contains(s),
+            "bearer token {s:?} shown in analysis output"
+        );
     }
 });
