@@ -1,0 +1,869 @@
+//! The application shell shared by the panel and the analyzer page: toolbar, request list,
+//! detail pane and status bar, driven by messages.
+//!
+//! Every user action and every arriving exchange becomes a [`Msg`] handed to
+//! [`App::dispatch`]. Messages are queued and handled one at a time, so a handler that
+//! fires synchronously during an update (a `blur` when a focused node is removed, say)
+//! never re-enters the state. Updates touch only what changed: a new exchange appends to
+//! the log and lets the virtual list render rows entering the view; selecting a row
+//! toggles two rows' classes and redraws the detail pane.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
+
+use crate::diagnose::{Analyzer, Config};
+use crate::exchange::Exchange;
+use crate::fixes::Action;
+
+use super::actions::{self, ClearWhat, OriginChoice};
+use super::dom::{self, el, set_text, toggle_class, El, Slot};
+use super::filter::Query;
+use super::import;
+use super::list::VirtualList;
+use super::store::{Log, DEFAULT_CAPACITY};
+use super::views::detail::{self, Tab};
+use super::views::format;
+use super::views::rows::{self, LogRows, ROW_HEIGHT};
+
+/// Where the app runs; decides which controls exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// The DevTools panel: live capture, Preserve log, browser actions.
+    Panel,
+    /// The standalone analyzer page: exchanges come from files and pastes.
+    Page,
+}
+
+/// Keyboard movement in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Previous row.
+    Up,
+    /// Next row.
+    Down,
+    /// One screen up.
+    PageUp,
+    /// One screen down.
+    PageDown,
+    /// First row.
+    Home,
+    /// Last row.
+    End,
+}
+
+/// How a notice reads in the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Something worked.
+    Success,
+    /// Something failed.
+    Error,
+    /// Neutral progress.
+    Info,
+}
+
+/// How far a bulk load (backfill, HAR import) has come.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// Done so far, 0.0 to 1.0.
+    pub fraction: f64,
+    /// What the bar says, e.g. `Loading requests 120 / 5000`.
+    pub text: String,
+}
+
+/// Everything that can happen to the app.
+pub enum Msg {
+    /// Exchanges captured live (ignored while recording is off).
+    Captured(Vec<Exchange>),
+    /// Exchanges imported from a file or a paste.
+    Imported(Vec<Exchange>),
+    /// Bulk loading progress; `None` hides the bar.
+    Progress(Option<Progress>),
+    /// Select the entry with this id.
+    Select(u64),
+    /// Close the detail pane.
+    Deselect,
+    /// Move keyboard focus into the detail pane (Enter in the list).
+    FocusDetail,
+    /// Move the selection.
+    Nav(Nav),
+    /// The filter box changed.
+    FilterText(String),
+    /// The "Auth failures only" toggle changed.
+    AuthOnly(bool),
+    /// The "Preserve log" toggle changed.
+    Preserve(bool),
+    /// Recording was switched on or off.
+    Recording(bool),
+    /// Forget every entry.
+    Clear,
+    /// The inspected page navigated to this URL.
+    Navigated(String),
+    /// The list scrolled or resized.
+    Scrolled,
+    /// Show this detail tab.
+    Tab(Tab),
+    /// Show credentials unmasked in the detail pane.
+    RevealSecrets(bool),
+    /// Run a fix's action; the string is the fix's first snippet (for the copy actions).
+    Action(Action, Option<String>),
+    /// Copy text to the clipboard.
+    Copy(String),
+    /// Ask which origins to clear (the confirmation comes next).
+    AskClear(ClearWhat),
+    /// Show the confirmation for clearing site data.
+    ShowConfirm(ClearWhat, Vec<OriginChoice>),
+    /// The user confirmed: clear these origins.
+    RunClear(ClearWhat, Vec<String>),
+    /// The user cancelled the confirmation.
+    CancelConfirm,
+    /// Report something in the status bar (and log it).
+    Notice(NoticeKind, String),
+}
+
+/// The running app; cheap to clone (listeners hold clones).
+#[derive(Clone)]
+pub struct App(Rc<Inner>);
+
+struct Inner {
+    host: Host,
+    state: RefCell<Option<State>>,
+    queue: RefCell<VecDeque<Msg>>,
+    running: Cell<bool>,
+}
+
+struct Ui {
+    main: Element,
+    list: VirtualList,
+    empty: Element,
+    detail: Slot,
+    failures: Element,
+    summary: Element,
+    notice: Element,
+    action_log: Element,
+    confirm: Slot,
+    progress: Element,
+    progress_bar: Element,
+    progress_text: Element,
+    record: Option<Element>,
+}
+
+struct State {
+    log: Log,
+    analyzer: Analyzer,
+    selected: Option<u64>,
+    related: Vec<u64>,
+    tab: Tab,
+    reveal: bool,
+    preserve: bool,
+    recording: bool,
+    filter_text: String,
+    ui: Ui,
+}
+
+impl App {
+    /// Builds the app into `parent`.
+    pub fn mount(host: Host, parent: &Element) -> App {
+        let app = App(Rc::new(Inner {
+            host,
+            state: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            running: Cell::new(false),
+        }));
+        let (root, ui) = build(&app, host);
+        let _ = parent.append_child(&root);
+        *app.0.state.borrow_mut() = Some(State {
+            log: Log::new(DEFAULT_CAPACITY),
+            analyzer: Analyzer::new(Config::default()),
+            selected: None,
+            related: Vec::new(),
+            tab: Tab::default(),
+            reveal: false,
+            preserve: true,
+            recording: true,
+            filter_text: String::new(),
+            ui,
+        });
+        app.dispatch(Msg::Scrolled);
+        app
+    }
+
+    /// Where the app runs.
+    pub fn host(&self) -> Host {
+        self.0.host
+    }
+
+    /// Queues `msg` and, unless an update is already running, handles the queue.
+    pub fn dispatch(&self, msg: Msg) {
+        self.0.queue.borrow_mut().push_back(msg);
+        if self.0.running.replace(true) {
+            return;
+        }
+        loop {
+            let next = self.0.queue.borrow_mut().pop_front();
+            let Some(msg) = next else { break };
+            if let Some(state) = self.0.state.borrow_mut().as_mut() {
+                state.update(msg, self);
+            }
+        }
+        self.0.running.set(false);
+    }
+}
+
+fn checkbox(label: &str, class: &str, checked: bool, on: impl Fn(bool) + 'static) -> El {
+    el("label")
+        .class("toolbar-check")
+        .child(
+            el("input")
+                .attr("type", "checkbox")
+                .class(class)
+                .flag("checked", checked)
+                .on("change", move |e| on(dom::event_checked(e))),
+        )
+        .text_node(label)
+}
+
+fn separator() -> El {
+    el("div").class("toolbar-sep").attr("role", "separator")
+}
+
+fn build(app: &App, host: Host) -> (Element, Ui) {
+    let live = host == Host::Panel;
+    let a = app.clone();
+    let record = live.then(|| {
+        let a = app.clone();
+        el("button")
+            .class("icon-button")
+            .class("record")
+            .class("on")
+            .attr("title", "Stop recording")
+            .attr("aria-label", "Record network log")
+            .attr("aria-pressed", "true")
+            .child(el("span").class("record-dot").attr("aria-hidden", "true"))
+            .on("click", move |e| {
+                let on = dom::closest_target(e, "button")
+                    .is_some_and(|b| b.get_attribute("aria-pressed").as_deref() != Some("true"));
+                a.dispatch(Msg::Recording(on))
+            })
+    });
+    let record_node = record.as_ref().map(|r| r.node().clone());
+    let clear = el("button")
+        .class("icon-button")
+        .class("clear")
+        .attr("title", "Clear")
+        .attr("aria-label", "Clear")
+        .text("⊘")
+        .on("click", move |_| a.dispatch(Msg::Clear));
+    let a = app.clone();
+    let preserve = live.then(|| {
+        checkbox("Preserve log", "preserve-log", true, move |on| {
+            a.dispatch(Msg::Preserve(on))
+        })
+    });
+    let a = app.clone();
+    let auth_only = checkbox("Auth failures only", "auth-only", false, move |on| {
+        a.dispatch(Msg::AuthOnly(on))
+    });
+    let a = app.clone();
+    let filter = el("input")
+        .class("filter")
+        .attr("type", "search")
+        .attr("placeholder", "Filter")
+        .attr(
+            "title",
+            "Text, or status:401 domain:api method:get scheme:bearer rule:token-expired type:fetch; prefix - to negate",
+        )
+        .attr("aria-label", "Filter requests")
+        .attr("spellcheck", "false")
+        .on("input", move |e| a.dispatch(Msg::FilterText(dom::event_value(e))));
+    let filter_node = filter.node().clone();
+    let failures = el("span")
+        .class("failure-count")
+        .attr("role", "status")
+        .text(&failure_text(0));
+    let failures_node = failures.node().clone();
+    let a = app.clone();
+    let clear_site = live.then(|| {
+        el("button")
+            .class("text-button")
+            .class("clear-site")
+            .attr(
+                "title",
+                "Remove the inspected site's cookies, Cache Storage and HTTP cache (and the selected request's origin)",
+            )
+            .text("Clear site cookies & cache")
+            .on("click", move |_| a.dispatch(Msg::AskClear(ClearWhat::ALL)))
+    });
+    let import_job = Rc::new(RefCell::new(None));
+    let a = app.clone();
+    let import = live.then(|| {
+        el("label")
+            .class("text-button")
+            .class("import-har")
+            .attr(
+                "title",
+                "Analyse a HAR file (replaces the list; live capture continues)",
+            )
+            .text_node("Import HAR…")
+            .child(
+                el("input")
+                    .attr("type", "file")
+                    .attr("accept", ".har,.json,application/json")
+                    .class("visually-hidden")
+                    .attr("aria-label", "Import a HAR file")
+                    .on("change", move |e| {
+                        import::import_file_from(e, &a, &import_job)
+                    }),
+            )
+    });
+    let toolbar = el("div")
+        .class("toolbar")
+        .attr("role", "toolbar")
+        .attr("aria-label", "Auth toolbar")
+        .child_opt(record)
+        .child(clear)
+        .child(separator())
+        .child_opt(preserve)
+        .child(auth_only)
+        .child(separator())
+        .child(filter)
+        .child(el("div").class("spacer"))
+        .child(failures)
+        .child_opt(import)
+        .child_opt(clear_site);
+
+    let progress_bar = el("div").class("progress-bar");
+    let progress_bar_node = progress_bar.node().clone();
+    let progress_text = el("span").class("progress-text");
+    let progress_text_node = progress_text.node().clone();
+    let progress = el("div")
+        .class("progress")
+        .attr("role", "progressbar")
+        .flag("hidden", true)
+        .child(progress_bar)
+        .child(progress_text);
+    let progress_node = progress.node().clone();
+
+    let list = VirtualList::new(ROW_HEIGHT);
+    let list_el = El::wrap(list.element().clone())
+        .attr("aria-label", "Requests")
+        .on("scroll", {
+            let a = app.clone();
+            move |_| a.dispatch(Msg::Scrolled)
+        })
+        .on("click", {
+            let a = app.clone();
+            move |e| {
+                if let Some(id) = dom::closest_target(e, "[data-key]")
+                    .and_then(|r| r.get_attribute("data-key"))
+                    .and_then(|k| k.parse().ok())
+                {
+                    a.dispatch(Msg::Select(id))
+                }
+            }
+        })
+        .on("keydown", {
+            let a = app.clone();
+            move |e| {
+                let Some(key) = e.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key) else {
+                    return;
+                };
+                let msg = match key.as_str() {
+                    "ArrowUp" => Msg::Nav(Nav::Up),
+                    "ArrowDown" => Msg::Nav(Nav::Down),
+                    "PageUp" => Msg::Nav(Nav::PageUp),
+                    "PageDown" => Msg::Nav(Nav::PageDown),
+                    "Home" => Msg::Nav(Nav::Home),
+                    "End" => Msg::Nav(Nav::End),
+                    "Escape" => Msg::Deselect,
+                    "Enter" => Msg::FocusDetail,
+                    _ => return,
+                };
+                e.prevent_default();
+                a.dispatch(msg)
+            }
+        });
+    let empty = el("div").class("empty-state");
+    let empty_node = empty.node().clone();
+    let list_pane = el("div")
+        .class("list-pane")
+        .attr("role", "grid")
+        .attr("aria-label", "Requests")
+        .child(El::wrap(rows::header()))
+        .child(list_el)
+        .child(empty);
+    let detail_pane = el("div").class("detail-pane");
+    let detail_node = detail_pane.node().clone();
+    let main = el("div").class("main").child(list_pane).child(detail_pane);
+    let main_node = main.node().clone();
+    let summary = el("span").class("summary");
+    let summary_node = summary.node().clone();
+    let notice = el("span")
+        .class("notice")
+        .attr("role", "status")
+        .attr("aria-live", "polite");
+    let notice_node = notice.node().clone();
+    let action_log = el("ol").class("action-log-list");
+    let action_log_node = action_log.node().clone();
+    let statusbar = el("div")
+        .class("statusbar")
+        .child(summary)
+        .child(el("div").class("spacer"))
+        .child(
+            el("details")
+                .class("action-log")
+                .child(el("summary").attr("title", "Actions log").child(notice))
+                .child(action_log),
+        );
+    let confirm = el("div").class("confirm-host");
+    let confirm_node = confirm.node().clone();
+    let root = el("div")
+        .class("app")
+        .child(toolbar)
+        .child(confirm)
+        .child(progress)
+        .child(main)
+        .child(statusbar);
+
+    if let Some(doc) = dom::document() {
+        let a = app.clone();
+        let filter_node = filter_node.clone();
+        gloo_events::EventListener::new(&doc, "keydown", move |e| {
+            let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            let in_field = dom::closest_target(e, "input, textarea, select").is_some();
+            if k.key() == "/" && !in_field && !k.ctrl_key() && !k.meta_key() {
+                e.prevent_default();
+                dom::focus(&filter_node);
+            } else if k.key() == "Escape" && in_field {
+                a.dispatch(Msg::Scrolled);
+            }
+        })
+        .forget();
+        let a = app.clone();
+        if let Some(w) = web_sys::window() {
+            gloo_events::EventListener::new(&w, "resize", move |_| a.dispatch(Msg::Scrolled))
+                .forget();
+        }
+    }
+
+    let ui = Ui {
+        main: main_node,
+        list,
+        empty: empty_node,
+        detail: Slot::new(detail_node),
+        failures: failures_node,
+        summary: summary_node,
+        notice: notice_node,
+        action_log: action_log_node,
+        confirm: Slot::new(confirm_node),
+        progress: progress_node,
+        progress_bar: progress_bar_node,
+        progress_text: progress_text_node,
+        record: record_node,
+    };
+    (root.into_static(), ui)
+}
+
+/// Said when a browser action is asked for outside the DevTools panel.
+const PANEL_ONLY: &str =
+    "This action needs the DevTools panel: the analyzer page cannot touch the browser.";
+
+/// Entries kept in the actions log.
+const MAX_LOGGED_ACTIONS: u32 = 100;
+
+fn failure_text(n: usize) -> String {
+    format!("⚠ {}", format::count(n, "auth failure", "auth failures"))
+}
+
+fn empty_text(host: Host, log_empty: bool) -> &'static str {
+    match (host, log_empty) {
+        (_, false) => "No requests match the filter.",
+        (Host::Panel, true) => {
+            "Watching this page's network for 401, 403 and 407 responses. Reload the page or trigger a request and it appears here. To see real failures, run `authlens demo` and open the playground."
+        }
+        (Host::Page, true) => {
+            "Open or drop a HAR file, or paste a header or token above. Everything is analysed in this page; nothing is uploaded."
+        }
+    }
+}
+
+impl State {
+    fn refresh_list(&mut self) {
+        let rows = LogRows {
+            log: &self.log,
+            selected: self.selected,
+            related: &self.related,
+        };
+        self.ui.list.refresh(&rows);
+    }
+
+    fn refresh_chrome(&mut self, host: Host) {
+        let failures = self.log.failures();
+        set_text(&self.ui.failures, &failure_text(failures));
+        toggle_class(&self.ui.failures, "has-failures", failures > 0);
+        let mut summary = format!(
+            "{} · {} shown · {}",
+            format::count(self.log.len(), "request", "requests"),
+            self.log.visible().len(),
+            self.analyzer.summary_line()
+        );
+        if self.log.dropped() > 0 {
+            summary.push_str(&format!(
+                " · {} oldest dropped (limit {})",
+                self.log.dropped(),
+                self.log.capacity()
+            ));
+        }
+        set_text(&self.ui.summary, &summary);
+        let empty = self.log.visible().is_empty();
+        dom::set_flag(&self.ui.empty, "hidden", !empty);
+        if empty {
+            set_text(&self.ui.empty, empty_text(host, self.log.is_empty()));
+        }
+    }
+
+    fn add(&mut self, batch: Vec<Exchange>, host: Host, app: &App) {
+        if batch.is_empty() {
+            return;
+        }
+        let follow = self.ui.list.is_at_end();
+        let mut revised = Vec::new();
+        for x in batch {
+            let update = self.analyzer.push_ref(&x);
+            self.log.push(x, update.report);
+            for revision in &update.revisions {
+                if let Some(id) = self.log.apply(revision) {
+                    revised.push(id);
+                }
+            }
+        }
+        if self.selected.is_some_and(|id| self.log.get(id).is_none()) {
+            self.deselect();
+        }
+        self.refresh_list();
+        if follow {
+            self.ui.list.scroll_to_end();
+            self.refresh_list();
+        }
+        // Earlier rows whose findings changed: redraw just those (if in view).
+        revised.sort_unstable();
+        revised.dedup();
+        for id in revised {
+            if let Some(entry) = self.log.get(id) {
+                let row =
+                    rows::render(entry, self.selected == Some(id), self.related.contains(&id));
+                self.ui.list.replace_row(id, row);
+            }
+            if self.selected == Some(id) {
+                self.show_detail(app);
+            }
+        }
+        self.refresh_chrome(host);
+    }
+
+    fn set_row_selected(&self, id: u64, on: bool) {
+        if let Some(row) = self.ui.list.row(id) {
+            toggle_class(row, "selected", on);
+            dom::set_attr(row, "aria-selected", if on { "true" } else { "false" });
+        }
+    }
+
+    fn show_detail(&mut self, app: &App) {
+        let Some(entry) = self.selected.and_then(|id| self.log.get(id)) else {
+            return;
+        };
+        // Re-rendering removes the focused control; keep keyboard users where they were.
+        let had_focus = dom::document()
+            .and_then(|d| d.active_element())
+            .is_some_and(|a| self.ui.detail.host().contains(Some(&a)));
+        let view = detail::render(entry, self.tab, self.reveal, app);
+        self.ui.detail.show(view);
+        toggle_class(&self.ui.main, "has-detail", true);
+        if had_focus {
+            self.focus_selected_tab();
+        }
+    }
+
+    fn focus_selected_tab(&self) {
+        if let Some(tab) = self
+            .ui
+            .detail
+            .host()
+            .query_selector(".tab.selected")
+            .ok()
+            .flatten()
+        {
+            dom::focus(&tab);
+        }
+    }
+
+    fn set_related(&mut self, related: Vec<u64>) {
+        for id in &self.related {
+            if let Some(row) = self.ui.list.row(*id) {
+                toggle_class(row, "related", false);
+            }
+        }
+        for id in &related {
+            if let Some(row) = self.ui.list.row(*id) {
+                toggle_class(row, "related", true);
+            }
+        }
+        self.related = related;
+    }
+
+    fn select(&mut self, id: u64, app: &App) {
+        if let Some(old) = self.selected {
+            self.set_row_selected(old, false);
+        }
+        self.selected = Some(id);
+        self.set_row_selected(id, true);
+        self.set_related(self.log.related(id));
+        if let Some(pos) = self.log.position(id) {
+            self.ui.list.scroll_into_view(pos);
+        }
+        self.show_detail(app);
+        self.refresh_list();
+    }
+
+    fn deselect(&mut self) {
+        if let Some(old) = self.selected.take() {
+            self.set_row_selected(old, false);
+        }
+        self.set_related(Vec::new());
+        self.ui.detail.clear();
+        toggle_class(&self.ui.main, "has-detail", false);
+    }
+
+    fn refilter(&mut self, host: Host) {
+        let auth_only = self.log.auth_only();
+        self.log
+            .set_filter(Query::parse(&self.filter_text), auth_only);
+        self.refresh_list();
+        self.refresh_chrome(host);
+    }
+
+    fn notice(&self, kind: NoticeKind, text: &str) {
+        set_text(&self.ui.notice, text);
+        toggle_class(&self.ui.notice, "success", kind == NoticeKind::Success);
+        toggle_class(&self.ui.notice, "error", kind == NoticeKind::Error);
+        let time = String::from(js_sys::Date::new_0().to_locale_time_string("default"));
+        let item = el("li")
+            .class(match kind {
+                NoticeKind::Success => "success",
+                NoticeKind::Error => "error",
+                NoticeKind::Info => "info",
+            })
+            .child(el("time").text(&time))
+            .text_node(" ")
+            .text_node(text)
+            .into_element();
+        let _ = self
+            .ui
+            .action_log
+            .insert_before(&item, self.ui.action_log.first_child().as_ref());
+        // The log is bounded like everything else the panel keeps.
+        while self.ui.action_log.child_element_count() > MAX_LOGGED_ACTIONS {
+            if let Some(last) = self.ui.action_log.last_element_child() {
+                last.remove();
+            }
+        }
+    }
+
+    fn update(&mut self, msg: Msg, app: &App) {
+        let host = app.host();
+        match msg {
+            Msg::Captured(batch) => {
+                if self.recording {
+                    self.add(batch, host, app);
+                }
+            }
+            Msg::Imported(batch) => self.add(batch, host, app),
+            Msg::Progress(progress) => {
+                dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
+                if let Some(p) = progress {
+                    let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
+                    dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
+                    set_text(&self.ui.progress_text, &p.text);
+                    dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
+                }
+            }
+            Msg::Select(id) => {
+                if self.log.get(id).is_some() {
+                    self.select(id, app);
+                }
+            }
+            Msg::Deselect => {
+                self.deselect();
+                self.refresh_list();
+            }
+            Msg::FocusDetail => self.focus_selected_tab(),
+            Msg::Nav(nav) => {
+                let visible = self.log.visible();
+                let Some(last) = visible.len().checked_sub(1) else {
+                    return;
+                };
+                let current = self.selected.and_then(|id| self.log.position(id));
+                let page = self.ui.list.page_rows();
+                let target = match (nav, current) {
+                    (Nav::Home, _) => 0,
+                    (Nav::End, _) => last,
+                    (Nav::Up, Some(i)) => i.saturating_sub(1),
+                    (Nav::Down, Some(i)) => (i + 1).min(last),
+                    (Nav::PageUp, Some(i)) => i.saturating_sub(page),
+                    (Nav::PageDown, Some(i)) => (i + page).min(last),
+                    (Nav::Up | Nav::PageUp, None) => last,
+                    (Nav::Down | Nav::PageDown, None) => 0,
+                };
+                if let Some(id) = visible.get(target).copied() {
+                    self.select(id, app);
+                }
+            }
+            Msg::FilterText(text) => {
+                self.filter_text = text;
+                self.refilter(host);
+            }
+            Msg::AuthOnly(on) => {
+                self.log.set_filter(Query::parse(&self.filter_text), on);
+                self.refresh_list();
+                self.refresh_chrome(host);
+            }
+            Msg::Preserve(on) => self.preserve = on,
+            Msg::Recording(on) => {
+                self.recording = on;
+                if let Some(b) = &self.ui.record {
+                    toggle_class(b, "on", on);
+                    dom::set_attr(b, "aria-pressed", if on { "true" } else { "false" });
+                    dom::set_attr(
+                        b,
+                        "title",
+                        if on {
+                            "Stop recording"
+                        } else {
+                            "Record network log"
+                        },
+                    );
+                }
+            }
+            Msg::Clear => self.clear(host),
+            Msg::Navigated(_) => {
+                if !self.preserve {
+                    self.clear(host);
+                }
+            }
+            Msg::Scrolled => {
+                self.refresh_list();
+                self.refresh_chrome(host);
+            }
+            Msg::Tab(tab) => {
+                self.tab = tab;
+                self.show_detail(app);
+            }
+            Msg::RevealSecrets(on) => {
+                self.reveal = on;
+                self.show_detail(app);
+            }
+            Msg::Action(action, snippet) => self.action(action, snippet, app),
+            Msg::Copy(text) => actions::copy(app, text),
+            Msg::AskClear(what) => {
+                if host == Host::Panel {
+                    actions::ask_clear(app, what, self.origin_candidates());
+                } else {
+                    self.notice(NoticeKind::Info, PANEL_ONLY);
+                }
+            }
+            Msg::ShowConfirm(what, choices) => {
+                self.ui
+                    .confirm
+                    .show(actions::confirm_view(app, what, &choices));
+            }
+            Msg::RunClear(what, origins) => {
+                self.ui.confirm.clear();
+                actions::run_clear(app, what, origins);
+            }
+            Msg::CancelConfirm => {
+                self.ui.confirm.clear();
+                self.notice(NoticeKind::Info, "Cancelled: nothing was cleared.");
+            }
+            Msg::Notice(kind, text) => self.notice(kind, &text),
+        }
+    }
+
+    fn clear(&mut self, host: Host) {
+        self.deselect();
+        self.log.clear();
+        self.analyzer = Analyzer::new(Config::default());
+        self.ui.list.reset();
+        self.refresh_list();
+        self.refresh_chrome(host);
+    }
+
+    /// Origins offered for clearing besides the inspected page: the selected request's
+    /// (preselected) and, unchecked, those of other failing requests.
+    fn origin_candidates(&self) -> Vec<OriginChoice> {
+        const MAX_OFFERED: usize = 6;
+        let mut out: Vec<OriginChoice> = Vec::new();
+        let selected = self.selected.and_then(|id| self.log.get(id));
+        if let Some(e) = selected {
+            out.push(OriginChoice {
+                origin: e.exchange.url().origin(),
+                checked: true,
+                why: "selected request",
+            });
+        }
+        for e in self
+            .log
+            .iter()
+            .rev()
+            .filter(|e| e.exchange.is_auth_failure())
+        {
+            if out.len() >= MAX_OFFERED {
+                break;
+            }
+            let origin = e.exchange.url().origin();
+            if !out.iter().any(|c| c.origin == origin) {
+                out.push(OriginChoice {
+                    origin,
+                    checked: false,
+                    why: "a failing request",
+                });
+            }
+        }
+        out
+    }
+
+    fn action(&mut self, action: Action, snippet: Option<String>, app: &App) {
+        let panel = app.host() == Host::Panel;
+        match action {
+            Action::ClearSiteCookies if panel => actions::ask_clear(
+                app,
+                ClearWhat {
+                    cookies: true,
+                    cache: false,
+                },
+                self.origin_candidates(),
+            ),
+            Action::ClearSiteCache if panel => actions::ask_clear(
+                app,
+                ClearWhat {
+                    cookies: false,
+                    cache: true,
+                },
+                self.origin_candidates(),
+            ),
+            Action::HardReload if panel => actions::hard_reload(app),
+            Action::ClearSiteCookies | Action::ClearSiteCache | Action::HardReload => {
+                self.notice(NoticeKind::Info, PANEL_ONLY)
+            }
+            Action::CopyFetch | Action::CopyCurl => match snippet {
+                Some(text) => actions::copy(app, text),
+                None => self.notice(NoticeKind::Error, "Nothing to copy for this request."),
+            },
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! HAR import shared by both hosts: the file is read a slice at a time through
+//! [`crate::har::HarReader`], with a progress bar (entries and bytes) and cancellation.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::har::HarReader;
+
+use super::app::{App, Msg, NoticeKind, Progress};
+use super::slice::{self, Job};
+use super::views::format;
+
+/// Imports a HAR file a slice at a time, with progress; a new import cancels the last.
+pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>) {
+    if let Some(job) = current.borrow_mut().take() {
+        job.cancel();
+    }
+    let mut reader = match HarReader::new(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            app.dispatch(Msg::Notice(
+                NoticeKind::Error,
+                format!("Not a HAR file: {e}."),
+            ));
+            return;
+        }
+    };
+    app.dispatch(Msg::Clear);
+    let app = app.clone();
+    let (mut entries, mut problems) = (0usize, 0usize);
+    let job = slice::run_sliced(move |deadline| {
+        let mut exchanges = Vec::new();
+        let (bytes_done, total_bytes, done) = loop {
+            let batch = reader.next_batch(64);
+            entries += batch.exchanges.len();
+            problems += batch.diagnostics.len();
+            exchanges.extend(batch.exchanges);
+            if batch.done || deadline.passed() {
+                break (batch.bytes_done, batch.total_bytes, batch.done);
+            }
+        };
+        app.dispatch(Msg::Imported(exchanges));
+        let progress = (!done).then(|| Progress {
+            fraction: bytes_done as f64 / total_bytes.max(1) as f64,
+            text: format!(
+                "Reading HAR: {entries} entries, {} of {}",
+                format::bytes(bytes_done),
+                format::bytes(total_bytes)
+            ),
+        });
+        app.dispatch(Msg::Progress(progress));
+        if done {
+            let mut text = format!("Imported {}.", format::count(entries, "entry", "entries"));
+            if problems > 0 {
+                text.push_str(&format!(
+                    " {} could not be read fully.",
+                    format::count(problems, "problem", "problems")
+                ));
+            }
+            app.dispatch(Msg::Notice(NoticeKind::Success, text));
+        }
+        !done
+    });
+    *current.borrow_mut() = Some(job);
+}
+
+/// Reads the file chosen in the `<input type=file>` that fired `event` and imports it.
+pub fn import_file_from(event: &web_sys::Event, app: &App, current: &Rc<RefCell<Option<Job>>>) {
+    let Some(file) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|i| i.files())
+        .and_then(|f| f.get(0))
+    else {
+        return;
+    };
+    let app = app.clone();
+    let current = current.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match JsFuture::from(file.text()).await {
+            Ok(text) => import_har(
+                &app,
+                &current,
+                text.as_string().unwrap_or_default().into_bytes(),
+            ),
+            Err(_) => app.dispatch(Msg::Notice(
+                NoticeKind::Error,
+                "Could not read the file.".to_owned(),
+            )),
+        }
+    });
+}

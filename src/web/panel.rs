@@ -1,0 +1,275 @@
+//! The DevTools panel host: exchanges come from `chrome.devtools.network`.
+//!
+//! On open the panel backfills with `getHAR()` and then follows `onRequestFinished`.
+//! Live entries that arrive while the backfill is in flight are held and de-duplicated
+//! against it (an entry finishing in between is in both). Entries are converted in
+//! time-boxed chunks so a backfill of thousands never blocks DevTools for long, and the
+//! bodies of failed responses are fetched (`getContent`) before analysis, because the
+//! diagnosis reads JSON error bodies and block pages.
+
+use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
+use std::rc::Rc;
+
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::har::entry_from_json;
+
+use super::app::{App, Host, Msg, NoticeKind, Progress};
+use super::chrome::{self, HarEntry};
+use super::dom;
+use super::slice::{self, Deadline};
+
+/// Applies `chrome.devtools.panels.themeName` as a class on the root element.
+fn apply_theme() {
+    let dark = chrome::theme_name().as_deref() == Some("dark");
+    if let Some(root) = dom::document().and_then(|d| d.document_element()) {
+        dom::toggle_class(&root, "theme-dark", dark);
+        dom::toggle_class(&root, "theme-light", !dark);
+    }
+}
+
+/// Identifies an entry across `getHAR()` and `onRequestFinished`.
+fn entry_key(entry: &JsValue) -> String {
+    let request = get(entry, "request");
+    format!(
+        "{}|{}|{}",
+        get(entry, "startedDateTime")
+            .as_string()
+            .unwrap_or_default(),
+        get(&request, "method").as_string().unwrap_or_default(),
+        get(&request, "url").as_string().unwrap_or_default()
+    )
+}
+
+/// Response bodies above this size are not fetched (error bodies are small; the
+/// diagnosis reads at most 64 KiB anyway).
+const MAX_BODY_BYTES: f64 = 64.0 * 1024.0;
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Whether the diagnosis may need this response's body (JSON error bodies, block pages,
+/// login pages), which DevTools leaves out of the entry until `getContent` is called.
+fn wants_body(entry: &JsValue) -> bool {
+    let response = get(entry, "response");
+    let content = get(&response, "content");
+    let status = get(&response, "status").as_f64().unwrap_or(0.0);
+    let size = get(&content, "size").as_f64().unwrap_or(0.0);
+    let mime = get(&content, "mimeType")
+        .as_string()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let textual = ["json", "text", "html", "xml", "problem"]
+        .iter()
+        .any(|t| mime.contains(t));
+    let has_text = !get(&content, "text").is_undefined();
+    let can_fetch = get(entry, "getContent").is_function();
+    can_fetch && !has_text && textual && size <= MAX_BODY_BYTES && status >= 300.0
+}
+
+/// A queued entry and where its body fetch stands.
+struct Pending {
+    entry: JsValue,
+    /// A body fetch is in flight; the entry waits so analysis keeps arrival order.
+    waiting: bool,
+}
+
+#[derive(Default)]
+struct IngestState {
+    pending: VecDeque<Pending>,
+    /// Sequence number of `pending.front()`.
+    front_seq: u64,
+    backfilled: bool,
+    held: Vec<JsValue>,
+    running: bool,
+    done: usize,
+    total: usize,
+}
+
+/// Turns DevTools' HAR entries into exchanges, in arrival order, a slice at a time.
+/// Bodies the diagnosis needs are fetched in parallel as entries arrive; an entry whose
+/// body is still on its way holds back the ones after it.
+#[derive(Clone)]
+struct Ingest {
+    app: App,
+    state: Rc<RefCell<IngestState>>,
+}
+
+impl Ingest {
+    fn live(&self, entry: HarEntry) {
+        let entry: JsValue = entry.into();
+        {
+            let mut s = self.state.borrow_mut();
+            if !s.backfilled {
+                s.held.push(entry);
+                return;
+            }
+        }
+        self.enqueue(entry);
+        self.schedule();
+    }
+
+    fn backfill(&self, entries: Vec<JsValue>) {
+        let held = {
+            let mut s = self.state.borrow_mut();
+            s.backfilled = true;
+            std::mem::take(&mut s.held)
+        };
+        let keys: HashSet<String> = entries.iter().map(entry_key).collect();
+        for e in entries {
+            self.enqueue(e);
+        }
+        for h in held {
+            if !keys.contains(&entry_key(&h)) {
+                self.enqueue(h);
+            }
+        }
+        self.schedule();
+    }
+
+    fn enqueue(&self, entry: JsValue) {
+        let waiting = wants_body(&entry);
+        let seq = {
+            let mut s = self.state.borrow_mut();
+            let seq = s.front_seq + s.pending.len() as u64;
+            s.pending.push_back(Pending {
+                entry: entry.clone(),
+                waiting,
+            });
+            s.total += 1;
+            seq
+        };
+        if waiting {
+            let this = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let har: HarEntry = entry.clone().unchecked_into();
+                if let Ok((text, encoding)) = har.content().await {
+                    let content = get(&get(&entry, "response"), "content");
+                    let _ = Reflect::set(&content, &"text".into(), &JsValue::from_str(&text));
+                    if let Some(enc) = encoding.filter(|e| !e.is_empty()) {
+                        let _ =
+                            Reflect::set(&content, &"encoding".into(), &JsValue::from_str(&enc));
+                    }
+                }
+                this.body_arrived(seq);
+            });
+        }
+    }
+
+    fn body_arrived(&self, seq: u64) {
+        {
+            let mut s = self.state.borrow_mut();
+            let Some(offset) = seq
+                .checked_sub(s.front_seq)
+                .and_then(|o| usize::try_from(o).ok())
+            else {
+                return;
+            };
+            if let Some(p) = s.pending.get_mut(offset) {
+                p.waiting = false;
+            }
+        }
+        self.schedule();
+    }
+
+    fn schedule(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            let ready = s.pending.front().is_some_and(|p| !p.waiting);
+            if s.running || !ready {
+                return;
+            }
+            s.running = true;
+        }
+        let this = self.clone();
+        slice::run_sliced(move |deadline| this.slice(deadline));
+    }
+
+    /// Converts ready entries until the deadline (at least one); returns whether to run
+    /// another slice now (more entries are ready).
+    fn slice(&self, deadline: &Deadline) -> bool {
+        let mut batch = Vec::new();
+        let (done, total, more) = {
+            let mut s = self.state.borrow_mut();
+            while s.pending.front().is_some_and(|p| !p.waiting) {
+                let Some(p) = s.pending.pop_front() else {
+                    break;
+                };
+                s.front_seq += 1;
+                let json = JSON::stringify(&p.entry)
+                    .ok()
+                    .and_then(|j| j.as_string())
+                    .unwrap_or_default();
+                // A bad entry is skipped, not fatal.
+                if let Ok(x) = entry_from_json(&json, s.done) {
+                    batch.push(x);
+                }
+                s.done += 1;
+                if deadline.passed() {
+                    break;
+                }
+            }
+            // A waiting front entry restarts the loop from `body_arrived`.
+            let more = s.pending.front().is_some_and(|p| !p.waiting);
+            s.running = more;
+            (s.done, s.total, more)
+        };
+        self.app.dispatch(Msg::Captured(batch));
+        let progress = (done < total).then(|| Progress {
+            fraction: done as f64 / total as f64,
+            text: format!("Loading requests {done} / {total}"),
+        });
+        self.app.dispatch(Msg::Progress(progress));
+        more
+    }
+}
+
+/// Starts the panel in `panel.html`: builds the UI into `<body>`, backfills, then follows
+/// live requests.
+#[wasm_bindgen]
+pub fn start_panel() -> Result<(), JsValue> {
+    let body = dom::document()
+        .and_then(|d| d.body())
+        .ok_or_else(|| JsValue::from_str("no document body"))?;
+    apply_theme();
+    let app = App::mount(Host::Panel, &body);
+    let ingest = Ingest {
+        app: app.clone(),
+        state: Rc::new(RefCell::new(IngestState::default())),
+    };
+    // Listen before asking for the backfill, so nothing finishing in between is lost.
+    chrome::on_request_finished({
+        let ingest = ingest.clone();
+        move |entry| ingest.live(entry)
+    })
+    .map_err(|e| JsValue::from_str(&e))?;
+    chrome::on_navigated({
+        let app = app.clone();
+        move |url| app.dispatch(Msg::Navigated(url))
+    })
+    .map_err(|e| JsValue::from_str(&e))?;
+    wasm_bindgen_futures::spawn_local(async move {
+        match chrome::har_log().await {
+            Ok(log) => {
+                let entries = Reflect::get(&log, &JsValue::from_str("entries"))
+                    .ok()
+                    .filter(js_sys::Array::is_array)
+                    .map(|a| js_sys::Array::from(&a).to_vec())
+                    .unwrap_or_default();
+                ingest.backfill(entries);
+            }
+            Err(e) => {
+                ingest.backfill(Vec::new());
+                app.dispatch(Msg::Notice(
+                    NoticeKind::Error,
+                    format!("Could not read the existing requests: {e}"),
+                ));
+            }
+        }
+    });
+    Ok(())
+}

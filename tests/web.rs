@@ -1,0 +1,671 @@
+//! The browser-side view layer, tested in headless Chromium:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web`.
+#![cfg(target_arch = "wasm32")]
+// Test code: a panic is a failing test, which is the point (clippy's test exemptions do
+// not see `#[wasm_bindgen_test]` functions or their helpers).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use authlens::diagnose::{Analyzer, Config, ExchangeReport};
+use authlens::exchange::{Exchange, Headers, Request, Response};
+use authlens::finding::{Finding, Severity};
+use authlens::web::dom::{self, el};
+use authlens::web::filter::{Query, RowFacts, TermKind};
+use authlens::web::list::{Keyed, Rows, VirtualList};
+use authlens::web::store::Log;
+use authlens::web::views::lifetime::{geometry, LifetimeState};
+use authlens::web::views::secrets;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn body() -> Element {
+    dom::document().unwrap().body().unwrap().into()
+}
+
+// ---- element builder ------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn builder_sets_captured_markup_as_text_never_html() {
+    let hostile = [
+        r#"<img src=x onerror="window.__pwned=1">"#,
+        "<script>window.__pwned=1</script>",
+        r#""><svg onload=alert(1)>"#,
+        "Bearer realm=\"<b>x</b>\"",
+    ];
+    for input in hostile {
+        let node = el("div")
+            .attr("title", input)
+            .child(el("span").text(input))
+            .into_element();
+        body().append_child(&node).unwrap();
+        let span = node.first_element_child().unwrap();
+        assert_eq!(
+            span.text_content().unwrap(),
+            input,
+            "text is kept literally"
+        );
+        assert_eq!(
+            span.child_element_count(),
+            0,
+            "no element parsed out of {input}"
+        );
+        assert_eq!(node.get_attribute("title").unwrap(), input);
+        assert_eq!(node.child_element_count(), 1);
+        assert!(
+            node.inner_html().contains("&lt;"),
+            "markup is escaped when serialised: {}",
+            node.inner_html()
+        );
+        node.remove();
+    }
+    let pwned = js_sys::Reflect::get(&js_sys::global(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "no handler ran");
+}
+
+#[wasm_bindgen_test]
+fn builder_nests_children_in_order_with_classes() {
+    let node = el("ul")
+        .class("a")
+        .class_if(false, "never")
+        .class_if(true, "b")
+        .children(["1", "2", "3"].iter().map(|t| el("li").text(t)))
+        .into_element();
+    assert_eq!(node.class_name(), "a b");
+    assert_eq!(node.text_content().unwrap(), "123");
+    assert_eq!(node.child_element_count(), 3);
+}
+
+#[wasm_bindgen_test]
+fn dropping_a_view_removes_its_listeners() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let clicks = Rc::new(Cell::new(0));
+    let c = clicks.clone();
+    let view = el("button")
+        .on("click", move |_| c.set(c.get() + 1))
+        .into_view();
+    let button: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(view.root().clone());
+    button.click();
+    assert_eq!(clicks.get(), 1);
+    drop(view);
+    button.click();
+    assert_eq!(clicks.get(), 1, "the listener went with the view");
+}
+
+// ---- keyed list -----------------------------------------------------------------------
+
+fn keyed_children(container: &Element) -> Vec<(String, Element)> {
+    let mut out = Vec::new();
+    let mut cur = container.first_element_child();
+    while let Some(node) = cur {
+        out.push((node.text_content().unwrap(), node.clone()));
+        cur = node.next_element_sibling();
+    }
+    out
+}
+
+fn render_key(k: &u32) -> Element {
+    el("div").text(&k.to_string()).into_element()
+}
+
+#[wasm_bindgen_test]
+fn keyed_push_renders_only_the_new_row_and_keeps_existing_nodes() {
+    let mut list = Keyed::new(el("div").into_element());
+    let first = list.update(&[1, 2, 3], render_key);
+    assert_eq!(first.created, 3);
+    let before = keyed_children(list.container());
+    let stats = list.update(&[1, 2, 3, 4], render_key);
+    assert_eq!((stats.created, stats.removed, stats.moved), (1, 0, 0));
+    let after = keyed_children(list.container());
+    let texts: Vec<_> = after.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(texts, ["1", "2", "3", "4"]);
+    for ((_, old), (_, new)) in before.iter().zip(after.iter()) {
+        assert!(
+            old.is_same_node(Some(new)),
+            "existing rows are the same DOM nodes"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn keyed_reorder_and_removal_reuse_nodes() {
+    let mut list = Keyed::new(el("div").into_element());
+    list.update(&[1, 2, 3, 4], render_key);
+    let node3 = list.get(&3).unwrap().clone();
+    let stats = list.update(&[3, 1, 4], render_key);
+    assert_eq!(stats.created, 0);
+    assert_eq!(stats.removed, 1);
+    let texts: Vec<_> = keyed_children(list.container())
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(texts, ["3", "1", "4"]);
+    assert!(list.get(&3).unwrap().is_same_node(Some(&node3)));
+    assert!(list.get(&2).is_none());
+}
+
+#[wasm_bindgen_test]
+fn keyed_table_of_transitions_always_matches_the_keys() {
+    let cases: &[(&[u32], &[u32])] = &[
+        (&[], &[1, 2]),
+        (&[1, 2], &[]),
+        (&[1, 2, 3], &[3, 2, 1]),
+        (&[1, 2, 3], &[2]),
+        (&[5, 6], &[1, 5, 2, 6, 3]),
+        (&[1, 2, 3, 4, 5], &[5, 1, 4, 2, 3]),
+    ];
+    for (from, to) in cases {
+        let mut list = Keyed::new(el("div").into_element());
+        list.update(from, render_key);
+        let stats = list.update(to, render_key);
+        let texts: Vec<String> = keyed_children(list.container())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let want: Vec<String> = to.iter().map(u32::to_string).collect();
+        assert_eq!(texts, want, "{from:?} -> {to:?}");
+        let new = to.iter().filter(|k| !from.contains(k)).count();
+        assert_eq!(stats.created, new, "{from:?} -> {to:?}");
+        assert_eq!(list.len(), to.len());
+    }
+}
+
+// ---- virtualized list -----------------------------------------------------------------
+
+struct Numbers(usize);
+
+impl Rows for Numbers {
+    fn len(&self) -> usize {
+        self.0
+    }
+    fn key(&self, index: usize) -> u64 {
+        index as u64
+    }
+    fn render(&self, index: usize) -> Element {
+        el("div")
+            .class("row")
+            .attr("data-key", &index.to_string())
+            .text(&format!("row {index}"))
+            .into_element()
+    }
+}
+
+fn mounted_list(height_px: u32) -> VirtualList {
+    let list = VirtualList::new(20.0);
+    dom::set_style(list.element(), "height", &format!("{height_px}px"));
+    dom::set_style(list.element(), "overflow", "auto");
+    dom::set_style(list.element(), "display", "block");
+    body().append_child(list.element()).unwrap();
+    list
+}
+
+fn rendered_rows(list: &VirtualList) -> Vec<usize> {
+    let nodes = list.element().query_selector_all("[data-key]").unwrap();
+    (0..nodes.length())
+        .map(|i| {
+            let e: Element = wasm_bindgen::JsCast::unchecked_into(nodes.get(i).unwrap());
+            e.get_attribute("data-key").unwrap().parse().unwrap()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn virtual_list_of_100k_rows_renders_only_the_visible_ones() {
+    let rows = Numbers(100_000);
+    let mut list = mounted_list(200);
+    list.refresh(&rows);
+    let shown = rendered_rows(&list);
+    // 200 px / 20 px = 10 visible, +1 partial, + overscan below; nothing near 100k.
+    assert!(!shown.is_empty());
+    assert!(shown.len() <= 30, "rendered {} rows", shown.len());
+    assert_eq!(shown.first(), Some(&0));
+    let spacer = list.element().first_element_child().unwrap();
+    let height = spacer
+        .dyn_ref_html()
+        .style()
+        .get_property_value("height")
+        .unwrap();
+    // Chromium serialises big lengths in exponent form ("2e+06px").
+    let px: f64 = height.trim_end_matches("px").parse().unwrap();
+    assert_eq!(px, 2_000_000.0, "the scrollbar spans all rows");
+
+    list.element().set_scroll_top(50_000 * 20);
+    list.refresh(&rows);
+    let shown = rendered_rows(&list);
+    assert!(shown.len() <= 30, "rendered {} rows", shown.len());
+    assert!(shown.contains(&50_000), "row 50000 is in view: {shown:?}");
+    assert!(
+        shown.iter().all(|i| (49_990..50_030).contains(i)),
+        "{shown:?}"
+    );
+    list.element().remove();
+}
+
+trait DynRefHtml {
+    fn dyn_ref_html(&self) -> &web_sys::HtmlElement;
+}
+
+impl DynRefHtml for Element {
+    fn dyn_ref_html(&self) -> &web_sys::HtmlElement {
+        wasm_bindgen::JsCast::unchecked_ref(self)
+    }
+}
+
+#[wasm_bindgen_test]
+fn virtual_list_append_renders_only_the_new_row() {
+    let mut list = mounted_list(400);
+    let first = list.refresh(&Numbers(5));
+    assert_eq!(first.created, 5);
+    let before: Vec<Element> = (0..5).map(|k| list.row(k).unwrap().clone()).collect();
+    let stats = list.refresh(&Numbers(6));
+    assert_eq!((stats.created, stats.removed), (1, 0));
+    for (k, old) in before.iter().enumerate() {
+        assert!(list.row(k as u64).unwrap().is_same_node(Some(old)));
+    }
+    list.element().remove();
+}
+
+#[wasm_bindgen_test]
+fn virtual_list_scrolling_reuses_rows_that_stay_in_view() {
+    let rows = Numbers(1_000);
+    let mut list = mounted_list(200);
+    list.refresh(&rows);
+    let kept = list.row(15).unwrap().clone();
+    list.element().set_scroll_top(5 * 20);
+    let stats = list.refresh(&rows);
+    assert!(stats.created <= 6, "only rows entering the view: {stats:?}");
+    assert!(list.row(15).unwrap().is_same_node(Some(&kept)));
+    list.element().remove();
+}
+
+// ---- filter ---------------------------------------------------------------------------
+
+fn expired() -> Vec<Finding> {
+    vec![Finding::new(
+        "token-expired",
+        Severity::Error,
+        "The access token expired",
+        "",
+    )]
+}
+
+fn facts<'a>(
+    url: &'a str,
+    host: &'a str,
+    method: &'a str,
+    status: u16,
+    findings: &'a [Finding],
+) -> RowFacts<'a> {
+    RowFacts {
+        url,
+        host,
+        method,
+        status,
+        scheme: Some("bearer"),
+        findings,
+        resource_type: "fetch",
+    }
+}
+
+#[wasm_bindgen_test]
+fn filter_parses_fields_negation_and_quotes() {
+    let q =
+        Query::parse(r#"status:401 -method:OPTIONS "two words" domain:*.example.com rule: x:y"#);
+    let kinds: Vec<(bool, TermKind)> = q.terms.into_iter().map(|t| (t.negated, t.kind)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (false, TermKind::Status("401".into())),
+            (true, TermKind::Method("options".into())),
+            (false, TermKind::Text("two words".into())),
+            (false, TermKind::Domain("*.example.com".into())),
+            (false, TermKind::Text("x:y".into())),
+        ]
+    );
+    assert!(Query::parse("   ").is_empty());
+    assert!(Query::parse("-").terms.len() == 1, "a lone dash is text");
+}
+
+#[wasm_bindgen_test]
+fn filter_matches_table() {
+    let findings = expired();
+    let row = facts(
+        "https://api.example.com/v1/me",
+        "api.example.com",
+        "GET",
+        401,
+        &findings,
+    );
+    let cases = [
+        ("", true),
+        ("status:401", true),
+        ("status:4", true),
+        ("status:403", false),
+        ("-status:401", false),
+        ("domain:example", true),
+        ("domain:*.example.com", true),
+        ("domain:*.api.example.com", false),
+        ("method:get", true),
+        ("method:post", false),
+        ("scheme:Bearer", true),
+        ("scheme:basic", false),
+        ("rule:token-expired", true),
+        ("rule:alg-none", false),
+        ("type:fetch", true),
+        ("v1/ME", true),
+        ("expired", true),
+        ("status:401 method:post", false),
+        ("status:401 -method:post", true),
+    ];
+    for (input, want) in cases {
+        assert_eq!(Query::parse(input).matches(&row), want, "{input}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn filter_parse_never_panics_on_odd_input() {
+    for input in [
+        "\"",
+        "-\"",
+        "::::",
+        "-:",
+        "status:\u{0}",
+        "é:é",
+        "\"\"\"",
+        "- - -",
+    ] {
+        let q = Query::parse(input);
+        let _ = q.matches(&facts("", "", "", 0, &[]));
+    }
+}
+
+// ---- log ------------------------------------------------------------------------------
+
+fn exchange(url: &str, status: u16, auth: Option<&str>) -> Exchange {
+    let mut headers = Headers::new();
+    if let Some(a) = auth {
+        headers.push("Authorization", a);
+    }
+    Exchange {
+        request: Request {
+            method: "GET".into(),
+            url: url.into(),
+            headers,
+            ..Request::default()
+        },
+        response: Response {
+            status,
+            ..Response::default()
+        },
+        ..Exchange::default()
+    }
+}
+
+fn analysed(analyzer: &mut Analyzer, x: &Exchange) -> ExchangeReport {
+    analyzer.push_ref(x).report
+}
+
+#[wasm_bindgen_test]
+fn log_is_bounded_and_counts_what_it_dropped() {
+    let mut log = Log::new(3);
+    let mut analyzer = Analyzer::new(Config::default());
+    for i in 0..5u16 {
+        let mut x = exchange("https://a/x", if i % 2 == 0 { 401 } else { 200 }, None);
+        x.index = usize::from(i);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    assert_eq!(log.find_index(4), Some(4));
+    assert_eq!(log.find_index(0), None, "dropped");
+    assert_eq!(log.len(), 3);
+    assert_eq!(log.dropped(), 2);
+    assert!(log.get(0).is_none() && log.get(1).is_none());
+    assert_eq!(log.visible(), &[2, 3, 4]);
+    assert_eq!(log.failures(), 2, "entries 2 and 4 are 401s");
+}
+
+#[wasm_bindgen_test]
+fn log_filter_and_auth_only() {
+    let mut log = Log::new(100);
+    let mut analyzer = Analyzer::new(Config::default());
+    for (url, status, auth) in [
+        ("https://api.test/a", 401, Some("Bearer abc")),
+        ("https://api.test/b", 200, Some("Basic dXNlcjpwdw==")),
+        ("https://cdn.test/c", 403, None),
+    ] {
+        let x = exchange(url, status, auth);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    log.set_filter(Query::default(), true);
+    assert_eq!(log.visible(), &[0, 2]);
+    log.set_filter(Query::parse("scheme:basic"), false);
+    assert_eq!(log.visible(), &[1]);
+    log.set_filter(Query::parse("domain:api"), true);
+    assert_eq!(log.visible(), &[0]);
+    // New entries are filtered as they arrive.
+    let x = exchange("https://api.test/d", 407, None);
+    let report = analysed(&mut analyzer, &x);
+    let pushed = log.push(x, report);
+    assert!(pushed.visible);
+    assert_eq!(log.position(pushed.id), Some(1));
+}
+
+#[wasm_bindgen_test]
+fn log_filter_by_rule_uses_the_diagnosis() {
+    let mut log = Log::new(10);
+    let mut analyzer = Analyzer::new(Config::default());
+    for (i, challenge) in [None, Some(r#"Bearer error="invalid_token""#)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut x = exchange(
+            "https://api.test/me",
+            401,
+            Some("Bearer abcdefghijklmnopqrstu"),
+        );
+        x.index = i;
+        if let Some(c) = challenge {
+            x.response.headers.push("WWW-Authenticate", c);
+        }
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    let ids = |id: u64| -> Vec<&str> {
+        log.get(id)
+            .unwrap()
+            .report
+            .findings
+            .iter()
+            .map(|f| f.id)
+            .collect()
+    };
+    assert!(ids(0).contains(&"missing-challenge"), "{:?}", ids(0));
+    assert!(!ids(1).contains(&"missing-challenge"), "{:?}", ids(1));
+    log.set_filter(Query::parse("rule:missing-challenge"), false);
+    assert_eq!(log.visible(), &[0]);
+    log.set_filter(Query::parse("-rule:missing-challenge"), false);
+    assert_eq!(log.visible(), &[1]);
+}
+
+// ---- lifetime bar ---------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn lifetime_geometry_table() {
+    // (iat, nbf, exp, leeway) relative to the request → state, request left of/inside/right of the segment
+    let cases = [
+        (Some(-3600), None, Some(-300), 60, LifetimeState::Expired),
+        (Some(-3600), None, Some(-30), 60, LifetimeState::Valid),
+        (Some(-600), None, Some(3000), 0, LifetimeState::Valid),
+        (Some(600), None, Some(4200), 60, LifetimeState::NotYetValid),
+        (
+            Some(-60),
+            Some(300),
+            Some(3900),
+            60,
+            LifetimeState::NotYetValid,
+        ),
+        (None, None, Some(-10), 0, LifetimeState::Expired),
+    ];
+    for (iat, nbf, exp, leeway, state) in cases {
+        let g = geometry(iat, nbf, exp, leeway).unwrap();
+        assert_eq!(g.state, state, "{iat:?} {nbf:?} {exp:?}");
+        for pct in [g.start_pct, g.end_pct, g.request_pct] {
+            assert!((0.0..=100.0).contains(&pct), "{pct} in range");
+        }
+        assert!(g.start_pct <= g.end_pct);
+        match state {
+            LifetimeState::Expired => assert!(g.request_pct > g.end_pct),
+            LifetimeState::NotYetValid => assert!(g.request_pct < g.start_pct),
+            LifetimeState::Valid => {
+                assert!(g.start_pct <= g.request_pct && g.request_pct <= g.end_pct + 5.0)
+            }
+        }
+    }
+    assert!(
+        geometry(Some(-10), None, None, 0).is_none(),
+        "no exp, no bar"
+    );
+}
+
+#[wasm_bindgen_test]
+fn property_lifetime_geometry_stays_on_the_bar() {
+    use proptest::prelude::*;
+    let t = proptest::option::of(-10_000_000i64..10_000_000);
+    run_property(
+        (t.clone(), t.clone(), t, 0i64..600),
+        |(iat, nbf, exp, leeway)| {
+            if let Some(g) = geometry(iat, nbf, exp, leeway) {
+                for pct in [g.start_pct, g.end_pct, g.request_pct] {
+                    prop_assert!(pct.is_finite() && (0.0..=100.0).contains(&pct));
+                }
+            } else {
+                prop_assert!(exp.is_none());
+            }
+            Ok(())
+        },
+    );
+}
+
+// ---- masking --------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn secrets_are_masked_for_display() {
+    let cases = [
+        (
+            "Authorization",
+            "Bearer eyJhbGciOiJIUzI1NiJ9.e30.signature",
+            "Bearer eyJh…[34 chars]",
+        ),
+        (
+            "Authorization",
+            "Basic dXNlcjpodW50ZXIy",
+            "Basic …[16 chars]",
+        ),
+        (
+            "Cookie",
+            "sid=abcdef; theme=dark",
+            "sid=…[6 chars]; theme=…[4 chars]",
+        ),
+        (
+            "Set-Cookie",
+            "sid=0123456789abcdef0123; Path=/; HttpOnly",
+            "sid=0123…[20 chars]; Path=/; HttpOnly",
+        ),
+        ("X-Api-Key", "k", "…[1 chars]"),
+        ("Content-Type", "application/json", "application/json"),
+    ];
+    for (name, value, want) in cases {
+        assert_eq!(secrets::header_value(name, value), want, "{name}");
+    }
+    assert_eq!(
+        secrets::url("https://u:hunter2@x.test/cb?state=1&access_token=abcdefgh#id_token=zz"),
+        "https://u:…[7 chars]@x.test/cb?state=1&access_token=…[8 chars]#id_token=…[2 chars]"
+    );
+}
+
+// ---- properties -----------------------------------------------------------------------
+
+fn run_property<S: proptest::strategy::Strategy>(
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), proptest::test_runner::TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 128,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    });
+    if let Err(e) = runner.run(&strategy, test) {
+        panic!("{e}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn property_filter_parse_never_panics_and_free_words_match_their_url() {
+    use proptest::prelude::*;
+    run_property(any::<String>(), |input| {
+        let q = Query::parse(&input);
+        let _ = q.matches(&facts(&input, &input, &input, 401, &[]));
+        prop_assert!(q.terms.len() <= input.split_whitespace().count() + 1);
+        Ok(())
+    });
+    run_property("[a-z0-9/._]{1,20}", |word| {
+        let url = format!("https://h.test/{word}");
+        prop_assert!(Query::parse(&word).matches(&facts(&url, "h.test", "GET", 200, &[])));
+        let negated = format!("-{}", word);
+        prop_assert!(!Query::parse(&negated).matches(&facts(&url, "h.test", "GET", 200, &[])));
+        Ok(())
+    });
+}
+
+#[wasm_bindgen_test]
+fn property_keyed_update_always_yields_the_keys_in_order() {
+    use proptest::prelude::*;
+    let unique = |v: Vec<u32>| {
+        let mut seen = std::collections::HashSet::new();
+        v.into_iter()
+            .filter(|k| seen.insert(*k))
+            .collect::<Vec<_>>()
+    };
+    let lists = proptest::collection::vec(proptest::collection::vec(0u32..24, 0..16), 1..6);
+    run_property(lists, move |steps| {
+        let mut list = Keyed::new(el("div").into_element());
+        for step in steps {
+            let keys = unique(step);
+            list.update(&keys, render_key);
+            let texts: Vec<String> = keyed_children(list.container())
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
+            let want: Vec<String> = keys.iter().map(u32::to_string).collect();
+            prop_assert_eq!(texts, want);
+        }
+        Ok(())
+    });
+}
+
+#[wasm_bindgen_test]
+fn property_masked_header_values_never_contain_the_secret() {
+    use proptest::prelude::*;
+    run_property("[A-Za-z0-9+/=._-]{16,80}", |secret| {
+        for (name, value) in [
+            ("Authorization", format!("Bearer {secret}")),
+            ("Authorization", format!("Basic {secret}")),
+            ("Cookie", format!("sid={secret}")),
+            ("Set-Cookie", format!("sid={secret}; Path=/")),
+            ("X-Api-Key", secret.clone()),
+        ] {
+            let shown = secrets::header_value(name, &value);
+            prop_assert!(!shown.contains(&secret), "{} leaked: {}", name, shown);
+        }
+        Ok(())
+    });
+}
