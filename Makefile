@@ -14,6 +14,8 @@ NODE_BIN := $(E2E)/node_modules/.bin
 WASM_TARGET := wasm32-unknown-unknown
 PORT ?= 8401
 
+BENCH := tests/bench
+BENCH_OUT := target/bench
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := challenge challenge_diff credentials jwt cookie har
 CARGO_FUZZ_VERSION := 0.13.2
@@ -69,6 +71,15 @@ lint-firefox: build ## web-ext lint on dist/firefox (0 errors required).
 
 test: lint test-native test-wasm test-e2e lint-firefox ## Everything CI runs: lint, native, wasm and e2e tests, Firefox lint.
 	@echo "make test: all checks passed"
+
+bench: build ## Benchmarks: native (divan), wasm vs JS libraries (Node), browser pipeline; one table with PASS/MISS.
+	@stamp=$(BENCH)/node_modules/.authlens-lock; \
+		if [ ! -f $$stamp ] || ! cmp -s $(BENCH)/package-lock.json $$stamp; then \
+			(cd $(BENCH) && npm ci --no-audit --no-fund) && cp $(BENCH)/package-lock.json $$stamp; fi
+	node $(BENCH)/gen.mjs --out $(BENCH_OUT)
+	cargo bench --bench core
+	cargo bench --bench targets
+	cd $(BENCH) && node run.mjs --root $(CURDIR)
 
 fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (default 60) in turn (nightly); print executions per target.
 	@rustup toolchain list | grep -q '^nightly' || { echo 'make fuzz needs the nightly toolchain (rustup toolchain install nightly)'; exit 1; }
