@@ -14,6 +14,12 @@ NODE_BIN := $(E2E)/node_modules/.bin
 WASM_TARGET := wasm32-unknown-unknown
 PORT ?= 8401
 
+BENCH := tests/bench
+BENCH_OUT := target/bench
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := challenge challenge_diff credentials jwt cookie har
+CARGO_FUZZ_VERSION := 0.13.2
+
 export PATH := $(TOOLS)/bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROME_PATH ?= /usr/bin/chromium
@@ -65,6 +71,32 @@ lint-firefox: build ## web-ext lint on dist/firefox (0 errors required).
 
 test: lint test-native test-wasm test-e2e lint-firefox ## Everything CI runs: lint, native, wasm and e2e tests, Firefox lint.
 	@echo "make test: all checks passed"
+
+bench: build ## Benchmarks: native (divan), wasm vs JS libraries (Node), browser pipeline; one table with PASS/MISS.
+	@stamp=$(BENCH)/node_modules/.authlens-lock; \
+		if [ ! -f $$stamp ] || ! cmp -s $(BENCH)/package-lock.json $$stamp; then \
+			(cd $(BENCH) && npm ci --no-audit --no-fund) && cp $(BENCH)/package-lock.json $$stamp; fi
+	node $(BENCH)/gen.mjs --out $(BENCH_OUT)
+	cargo bench --bench core
+	cargo bench --bench targets
+	cd $(BENCH) && node run.mjs --root $(CURDIR)
+
+fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (default 60) in turn (nightly); print executions per target.
+	@rustup toolchain list | grep -q '^nightly' || { echo 'make fuzz needs the nightly toolchain (rustup toolchain install nightly)'; exit 1; }
+	@cargo fuzz --version 2>/dev/null | grep -q '$(CARGO_FUZZ_VERSION)' || \
+		cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root $(TOOLS)
+	cargo +nightly fuzz build -s none -a
+	@mkdir -p fuzz/target/logs; rm -f fuzz/target/logs/make-fuzz.txt
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/target/corpus-work/$$t fuzz/target/artifacts/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		cargo +nightly fuzz run -s none -a $$t fuzz/target/corpus-work/$$t fuzz/corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=fuzz/target/artifacts/$$t/ > fuzz/target/logs/$$t.log 2>&1 \
+			|| { tail -n 40 fuzz/target/logs/$$t.log; echo "fuzz: $$t FAILED, reproducer in fuzz/target/artifacts/$$t/"; exit 1; }; \
+		printf '%-16s %12s executions\n' $$t "$$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/target/logs/$$t.log)" \
+			| tee -a fuzz/target/logs/make-fuzz.txt; \
+	done
 
 clean: ## Remove build output (keeps .tools and node_modules).
 	rm -rf dist target

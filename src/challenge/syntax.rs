@@ -354,11 +354,17 @@ const MAX_DIAGNOSTICS: usize = 64;
 pub(crate) struct Diagnostics {
     list: Vec<Diagnostic>,
     dropped: bool,
+    has_error: bool,
 }
 
 impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
-        if self.list.len() < MAX_DIAGNOSTICS {
+        let is_error = d.severity == crate::diagnostic::Severity::Error;
+        if self.list.len() < MAX_DIAGNOSTICS || (is_error && !self.has_error) {
+            // The first error is kept even past the cap: sixty-four warnings must not make
+            // a broken value look clean (found by fuzzing: non-ASCII warnings filled the
+            // list, the control character's error was dropped, `has_errors()` said no).
+            self.has_error |= is_error;
             self.list.push(d);
         } else if !self.dropped {
             self.dropped = true;

@@ -92,6 +92,9 @@ pub fn decode(token: &str, offset: usize, utf8_announced: bool) -> (BasicInfo, V
     let username = match &username_family {
         Some(f) if !f.prefix.is_empty() => secret::mask_after_prefix(user, f.prefix.len()),
         Some(_) => secret::mask(user),
+        // Without a ':' nobody can tell a user-id from a password (or a key encoded alone),
+        // so the value is treated as the secret it may be.
+        None if !text.contains(':') => secret::mask(user),
         None => user.to_string(),
     };
     let (placeholder, placeholder_in) = match (placeholder(user), placeholder(password)) {

@@ -339,7 +339,7 @@ impl State {
                     None,
                     Diagnostic::warning(
                         "invalid-log-field",
-                        span.start + offset_in(&text, &e),
+                        span.start + original_offset(value, offset_in(&text, &e)),
                         format!("`{what}` could not be read: {}", serde_message(&e)),
                     ),
                 ));
@@ -441,9 +441,9 @@ impl State {
         match sc.skip_value(ENTRY_DEPTH) {
             Ok(span) if is_object => {
                 self.pos = sc.pos;
-                let text = bytes.get(span.start..span.end).unwrap_or_default();
+                let raw = bytes.get(span.start..span.end).unwrap_or_default();
                 let mut diagnostics = Vec::new();
-                let (text, bad_utf8) = utf8(text);
+                let (text, bad_utf8) = utf8(raw);
                 if let Some(at) = bad_utf8 {
                     diagnostics.push(Diagnostic::warning(
                         "invalid-utf8",
@@ -453,12 +453,20 @@ impl State {
                         ),
                     ));
                 }
+                let checked = diagnostics.len();
                 match parse_text(&text, index, span.start, &mut diagnostics) {
                     Ok((exchange, meta)) => {
                         batch.exchanges.push(exchange);
                         batch.meta.push(meta);
                     }
                     Err(d) => diagnostics.push(d),
+                }
+                if bad_utf8.is_some() {
+                    // Offsets point into the lossy text; the file has the original bytes.
+                    for d in diagnostics.iter_mut().skip(checked) {
+                        let lossy = d.offset.saturating_sub(span.start);
+                        d.offset = span.start + original_offset(raw, lossy);
+                    }
                 }
                 found.extend(diagnostics.into_iter().map(|d| (Some(index), d)));
             }
@@ -551,6 +559,30 @@ pub(crate) fn utf8(bytes: &[u8]) -> (Cow<'_, str>, Option<usize>) {
         Ok(s) => (Cow::Borrowed(s), None),
         Err(e) => (String::from_utf8_lossy(bytes), Some(e.valid_up_to())),
     }
+}
+
+/// Maps an offset into the lossy decoding of `bytes` back into `bytes`: each invalid
+/// sequence became one U+FFFD (3 bytes), so offsets after it drift (found by fuzzing:
+/// `invalid-json` pointed past the end of the file).
+pub(crate) fn original_offset(bytes: &[u8], lossy: usize) -> usize {
+    let (mut orig, mut text) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid().len();
+        if lossy <= text + valid {
+            return orig + (lossy - text);
+        }
+        text += valid;
+        orig += valid;
+        let invalid = chunk.invalid().len();
+        if invalid > 0 {
+            if lossy < text + 3 {
+                return orig;
+            }
+            text += 3;
+            orig += invalid;
+        }
+    }
+    orig.min(bytes.len())
 }
 
 /// The byte offset in `text` that a serde_json error points at.

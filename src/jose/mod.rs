@@ -321,11 +321,13 @@ fn decode_at_depth(token: &str, depth: usize) -> Decoded {
         Form::Malformed => has_enc,
     };
     if let Some(h) = out.header.as_ref() {
-        if h.get("alg").is_none() {
+        // A non-string `alg` (`"alg": 256`) names no algorithm either (found by the malformed
+        // corpus: it used to pass silently).
+        if !h.get("alg").is_some_and(Value::is_string) {
             out.diagnostics.push(Diagnostic::error(
                 "missing-alg",
                 head_at,
-                "the header has no \"alg\" (required by RFC 7515 §4.1.1)",
+                "the header has no string \"alg\" (required by RFC 7515 §4.1.1)",
             ));
         }
         if out.form == Form::Jws && has_enc {

@@ -11,10 +11,12 @@
 //! - [`views`]: rows, detail tabs — shared by both hosts.
 //! - [`app`]: the shell (toolbar, list, detail, status bar) and its message loop;
 //!   [`actions`], [`clipboard`], [`slice`]: browser actions, copying, time-sliced work.
+//! - [`bench_api`]: batched decoding for scripts (many values per wasm call).
 //! - [`panel`] and [`www`]: the two hosts, which differ only in where exchanges come from.
 
 pub mod actions;
 pub mod app;
+pub mod bench_api;
 pub mod chrome;
 pub mod clipboard;
 pub mod dom;

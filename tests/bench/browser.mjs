@@ -1,0 +1,268 @@
+// The browser benchmarks, in headless Chromium (puppeteer-core, /usr/bin/chromium):
+//
+// - www pipeline: dist/www (served by `authlens demo`) analyses the generated HAR, from the
+//   File handed to its file input to the "Imported …" notice plus a rendered frame, against
+//   `JSON.parse` of the same file's bytes in the same page (the floor). Peak JS heap and
+//   wasm memory are sampled over CDP while it runs.
+// - panel ingest: dist/chrome/panel.html with a small `chrome.devtools` shim; 100k
+//   synthetic entries through `onRequestFinished` (the panel's own ingest path: JSON text
+//   → `har::entry_from_json` → analyzer → log → list), then a filter, then memory.
+// - panel first paint: the same page whose `getHAR` backfill returns 1k entries; time from
+//   navigation start to the first rendered request row.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { har as makeHar } from './gen.mjs';
+
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info',
+];
+
+/** `authlens demo --port 0 --www DIR`; resolves to its base URL. */
+function startDemo(bin, www) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['demo', '--port', '0', '--www', www], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve({ url: m[1].replace(/\/?$/, '/'), stop: () => child.kill() });
+    });
+    child.on('exit', (code) => reject(new Error(`authlens demo exited with ${code}: ${out}`)));
+  });
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+
+/** A static server for dist/chrome (the panel page outside DevTools). */
+function serveDir(dir) {
+  return new Promise((resolve) => {
+    const server = createServer(async (req, res) => {
+      const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+      try {
+        const body = await readFile(join(dir, path));
+        res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() }));
+  });
+}
+
+/** Bytes of every live `WebAssembly.Memory` in the page (via CDP, so no page hook is needed). */
+async function wasmMemory(cdp) {
+  const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration: 'function () { return this.reduce((s, m) => s + m.buffer.byteLength, 0); }',
+    returnByValue: true,
+  });
+  return result.value;
+}
+
+/** Samples JSHeapUsedSize every 50 ms until stopped; returns the peak. */
+function heapSampler(cdp) {
+  let peak = 0;
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      try {
+        const { metrics } = await cdp.send('Performance.getMetrics');
+        const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+        peak = Math.max(peak, used);
+      } catch {
+        /* page navigating */
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+    return peak;
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** www: file → rendered analysis, alternating with JSON.parse of the same File. */
+async function wwwPipeline(browser, base, harPath, rounds) {
+  const page = await browser.newPage();
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable');
+  const pipeline = [];
+  const floor = [];
+  let peakHeap = 0;
+  let peakWasm = 0;
+  let entries = 0;
+  for (let r = 0; r < rounds; r++) {
+    await page.goto(`${base}analyzer/`, { waitUntil: 'load' });
+    await page.waitForSelector('input.har-file');
+    // Start the clock when the File reaches the input, stop it when the import notice is
+    // set and a frame with the results has been rendered.
+    await page.evaluate(() => {
+      window.__bench = { start: 0, end: 0, text: '' };
+      const input = document.querySelector('input.har-file');
+      input.addEventListener('change', () => { window.__bench.start = performance.now(); }, { capture: true });
+      // Only the status bar's notice is read: reading the whole page per mutation would
+      // slow down what is being measured.
+      const seen = () => {
+        const t = document.querySelector('.statusbar .notice')?.textContent ?? '';
+        const m = t.match(/Imported ([\d,]+) entr/);
+        if (m && !window.__bench.end) {
+          window.__bench.text = m[0];
+          requestAnimationFrame(() => requestAnimationFrame(() => { window.__bench.end = performance.now(); }));
+        }
+      };
+      new MutationObserver(seen).observe(document.querySelector('.statusbar .notice'), { subtree: true, childList: true, characterData: true });
+    });
+    const stopHeap = heapSampler(cdp);
+    const input = await page.$('input.har-file');
+    await input.uploadFile(harPath);
+    await page.waitForFunction(() => window.__bench.end > 0, { timeout: 300_000, polling: 50 });
+    peakHeap = Math.max(peakHeap, await stopHeap());
+    peakWasm = Math.max(peakWasm, await wasmMemory(cdp));
+    const b = await page.evaluate(() => window.__bench);
+    pipeline.push(b.end - b.start);
+    entries = Number(b.text.replace(/\D/g, ''));
+    // The floor, same page, same File object: bytes → text → JSON.parse.
+    floor.push(await page.evaluate(async () => {
+      const file = document.querySelector('input.har-file').files[0];
+      const t = performance.now();
+      const text = new TextDecoder().decode(await file.arrayBuffer());
+      const doc = JSON.parse(text);
+      const dt = performance.now() - t;
+      return doc.log.entries.length > 0 ? dt : -1;
+    }));
+  }
+  await page.close();
+  return { pipelineMs: median(pipeline), jsonParseMs: median(floor), pipelineRuns: pipeline, floorRuns: floor, peakJsHeap: peakHeap, wasmMemory: peakWasm, entries };
+}
+
+/** The `chrome.devtools` surface the panel touches, backed by page globals. */
+function shim(backfill) {
+  return `(() => {
+    const listeners = [];
+    window.__backfill = ${JSON.stringify(backfill)};
+    window.__finish = (e) => { e.getContent = (cb) => cb(e._body ?? '', ''); for (const l of listeners) l(e); };
+    window.chrome = {
+      devtools: {
+        network: {
+          getHAR: (cb) => setTimeout(() => cb({ version: '1.2', creator: { name: 'bench', version: '0' }, entries: window.__backfill.map((e) => ({ ...e, getContent: (c) => c(e._body ?? '', '') })) }), 0),
+          onRequestFinished: { addListener: (f) => listeners.push(f) },
+          onNavigated: { addListener: () => {} },
+        },
+        inspectedWindow: { tabId: 1, reload: () => {}, eval: (x, cb) => cb && cb(undefined, { isException: true, value: 'bench' }) },
+        panels: { themeName: 'default' },
+      },
+      runtime: { sendMessage: () => Promise.resolve({}), id: 'bench' },
+    };
+    window.__firstRow = 0;
+    new MutationObserver(() => {
+      if (!window.__firstRow && document.querySelector('.row:not(.list-header)')) {
+        requestAnimationFrame(() => { window.__firstRow = performance.now(); });
+      }
+    }).observe(document, { subtree: true, childList: true });
+  })();`;
+}
+
+/** Total requests the panel has taken in: shown count plus any dropped for capacity. */
+const PANEL_COUNT = () => {
+  const s = document.querySelector('.statusbar .summary')?.textContent ?? '';
+  const n = Number((s.match(/([\d,]+) requests?/) ?? [0, '0'])[1].replace(/,/g, ''));
+  const dropped = Number((s.match(/([\d,]+) oldest dropped/) ?? [0, '0'])[1].replace(/,/g, ''));
+  return n + dropped;
+};
+
+async function panelIngest(browser, base, entries, count) {
+  const page = await browser.newPage();
+  await page.evaluateOnNewDocument(shim([]));
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable');
+  await page.goto(`${base}panel.html`, { waitUntil: 'load' });
+  await page.waitForSelector('.statusbar .summary');
+  // 100k distinct entries cloned in the page from the 1k generated ones, before the clock.
+  await page.evaluate((base, count) => {
+    window.__entries = Array.from({ length: count }, (_, i) => {
+      const e = structuredClone(base[i % base.length]);
+      e.request.url += (e.request.url.includes('?') ? '&' : '?') + `n=${i}`;
+      return e;
+    });
+  }, entries, count);
+  const stopHeap = heapSampler(cdp);
+  const ingestMs = await page.evaluate(async (count, countFn) => {
+    const panelCount = new Function(`return (${countFn})()`);
+    const t = performance.now();
+    for (let i = 0; i < count; i++) window.__finish(window.__entries[i]);
+    while (panelCount() < count) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t;
+  }, count, PANEL_COUNT.toString());
+  const peakHeap = await stopHeap();
+  await page.evaluate(() => { window.__entries = null; });
+  const filterMs = await page.evaluate(async () => {
+    const input = document.querySelector('input.filter');
+    const before = document.querySelector('.statusbar .summary').textContent;
+    const t = performance.now();
+    input.value = 'status:401';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    while (document.querySelector('.statusbar .summary').textContent === before) await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t;
+  });
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const jsHeap = metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  const wasm = await wasmMemory(cdp);
+  const summary = await page.$eval('.statusbar .summary', (e) => e.textContent);
+  await page.close();
+  return { count, ingestMs, perExchangeUs: (ingestMs * 1000) / count, filterMs, jsHeapEnd: jsHeap, wasmEnd: wasm, memoryEnd: jsHeap + wasm, peakJsHeap: peakHeap, summary };
+}
+
+async function panelFirstPaint(browser, base, backfill, rounds) {
+  const runs = [];
+  for (let r = 0; r < rounds; r++) {
+    const page = await browser.newPage();
+    await page.evaluateOnNewDocument(shim(backfill));
+    await page.goto(`${base}panel.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__firstRow > 0, { timeout: 60_000, polling: 10 });
+    runs.push(await page.evaluate(() => window.__firstRow));
+    await page.close();
+  }
+  return { firstRowMs: median(runs), runs };
+}
+
+/**
+ * Synthetic panel entries: the generator's HAR entries (same mix), `n` of them, shaped as
+ * DevTools hands them over: no response text (the panel asks `getContent` when it needs it).
+ */
+function panelEntries(n, seed) {
+  const doc = JSON.parse(makeHar({ seed, entries: n, mib: (n * 2.1) / 1024 }));
+  for (const e of doc.log.entries) {
+    e._body = e.response.content.text;
+    delete e.response.content.text;
+  }
+  return doc.log.entries;
+}
+
+export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, seed = 20240601 }) {
+  const demo = await startDemo(bin, www);
+  const panel = await serveDir(chromeDir);
+  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: FLAGS, protocolTimeout: 600_000 });
+  try {
+    const www = await wwwPipeline(browser, demo.url, harPath, rounds);
+    const ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
+    const paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
+    return { www, ingest, paint, chromium: await browser.version() };
+  } finally {
+    await browser.close();
+    panel.stop();
+    demo.stop();
+  }
+}

@@ -1,0 +1,206 @@
+// authlens (the shipped wasm, dist/pkg) against the JavaScript libraries people use, in
+// Node, on the same inputs, in one process, contenders alternating round by round.
+//
+// Boundary crossings are counted on both sides: every contender ends with JavaScript
+// objects for header and claims (JWT) or scheme and parameters (challenges). authlens
+// returns JSON text, so its time includes `JSON.parse` of that text; the batched API
+// crosses once per batch instead of once per value.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jwtDecode } from 'jwt-decode';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import authHeader from 'auth-header';
+import { parseWWWAuthenticateHeader } from 'http-auth-utils';
+
+/** Loads the web-target glue with the wasm bytes (no fetch in Node). */
+export async function loadWasm(pkgDir) {
+  const glue = await import(join(pkgDir, 'authlens.js'));
+  glue.initSync({ module: readFileSync(join(pkgDir, 'authlens_bg.wasm')) });
+  return glue;
+}
+
+/** Median of an array of numbers. */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+/**
+ * Runs each contender over `values` for `rounds` rounds, rotating the order every round;
+ * returns the median time per value in ns for each.
+ */
+function race(contenders, values, { rounds = 21, minMs = 25 } = {}) {
+  const reps = {};
+  for (const [name, fn] of Object.entries(contenders)) {
+    // Warm up (JIT, wasm tiering), then size the batch so one sample lasts ≥ minMs.
+    let n = 1;
+    for (;;) {
+      const t = performance.now();
+      for (let i = 0; i < n; i++) fn(values);
+      if (performance.now() - t >= minMs) break;
+      n *= 2;
+    }
+    reps[name] = n;
+  }
+  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  const names = Object.keys(contenders);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + r) % names.length];
+      const fn = contenders[name];
+      const n = reps[name];
+      const t = performance.now();
+      for (let i = 0; i < n; i++) fn(values);
+      samples[name].push(((performance.now() - t) * 1e6) / (n * values.length));
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, median(samples[k])]));
+}
+
+let sink = 0;
+const keep = (x) => {
+  sink ^= x === undefined ? 1 : 2;
+};
+
+export function jwtContenders(wasm) {
+  return {
+    'jwt-decode': (tokens) => {
+      for (const t of tokens) {
+        keep(jwtDecode(t, { header: true }));
+        keep(jwtDecode(t));
+      }
+    },
+    jose: (tokens) => {
+      for (const t of tokens) {
+        keep(decodeProtectedHeader(t));
+        keep(decodeJwt(t));
+      }
+    },
+    'authlens (one call per token)': (tokens) => {
+      for (const t of tokens) keep(JSON.parse(wasm.decode_jwt(t)));
+    },
+    'authlens (batched)': (tokens) => {
+      keep(JSON.parse(wasm.decode_jwt_batch(tokens)));
+    },
+  };
+}
+
+export function challengeContenders(wasm) {
+  return {
+    'auth-header': (values) => {
+      for (const v of values) {
+        try {
+          keep(authHeader.parse(v));
+        } catch {
+          keep(undefined);
+        }
+      }
+    },
+    'http-auth-utils': (values) => {
+      for (const v of values) {
+        try {
+          keep(parseWWWAuthenticateHeader(v));
+        } catch {
+          keep(undefined);
+        }
+      }
+    },
+    'authlens (one call per value)': (values) => {
+      for (const v of values) keep(JSON.parse(wasm.parse_challenge(v)));
+    },
+    'authlens (batched)': (values) => {
+      keep(JSON.parse(wasm.parse_challenge_batch(values)));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Correctness on the project's conformance table (tests/conformance/challenges.json).
+// ---------------------------------------------------------------------------------------
+
+const norm = (params) =>
+  params
+    .map((p) => `${p.name.toLowerCase()}=${p.value}`)
+    .sort()
+    .join('\n');
+
+/** One challenge as a library returned it → `{scheme, token68, params:[{name,value}]}`. */
+function fromAuthHeader(r) {
+  const params = [];
+  for (const [name, v] of Object.entries(r.params ?? {})) {
+    for (const value of Array.isArray(v) ? v : [v]) params.push({ name, value: String(value) });
+  }
+  return [{ scheme: r.scheme, token68: r.token ?? null, params }];
+}
+
+function fromHttpAuthUtils(r) {
+  const params = Object.entries(r.data ?? {}).map(([name, value]) => ({ name, value: String(value) }));
+  // Basic's token68 form comes back as `hash`; challenges with a token68 have no params.
+  if (params.length === 1 && params[0].name === 'hash') return [{ scheme: r.type, token68: params[0].value, params: [] }];
+  return [{ scheme: r.type, token68: null, params }];
+}
+
+function same(got, want) {
+  if (got.length !== want.length) return false;
+  return got.every((g, i) => {
+    const w = want[i];
+    return (
+      g.scheme.toLowerCase() === w.scheme.toLowerCase() &&
+      (g.token68 ?? null) === (w.token68 ?? null) &&
+      norm(g.params) === norm(w.params)
+    );
+  });
+}
+
+/**
+ * Right: a grammatical value yields exactly the expected challenges; a malformed one
+ * either yields the expected recovery or is rejected (a strict parser may throw).
+ */
+export function conformance(wasm, tablePath) {
+  const { cases } = JSON.parse(readFileSync(tablePath, 'utf8'));
+  const parsers = {
+    authlens: (v) => JSON.parse(wasm.parse_challenge(v)).challenges,
+    'auth-header': (v) => fromAuthHeader(authHeader.parse(v)),
+    'http-auth-utils': (v) => fromHttpAuthUtils(parseWWWAuthenticateHeader(v)),
+  };
+  const score = {};
+  for (const [name, parse] of Object.entries(parsers)) {
+    let valid = 0;
+    let validRight = 0;
+    let invalid = 0;
+    let invalidRight = 0;
+    for (const c of cases) {
+      const value = c.fields.join(', ');
+      let got;
+      let threw = false;
+      try {
+        got = parse(value);
+      } catch {
+        threw = true;
+      }
+      const right = threw ? !c.valid : same(got, c.challenges);
+      if (c.valid) {
+        valid++;
+        validRight += right ? 1 : 0;
+      } else {
+        invalid++;
+        invalidRight += right ? 1 : 0;
+      }
+    }
+    score[name] = { right: validRight + invalidRight, total: valid + invalid, validRight, valid, invalidRight, invalid };
+  }
+  return score;
+}
+
+export async function run({ pkgDir, inputsPath, tablePath }) {
+  const wasm = await loadWasm(pkgDir);
+  const inputs = JSON.parse(readFileSync(inputsPath, 'utf8'));
+  const jwt1k = race(jwtContenders(wasm), inputs.jwt1k);
+  const jwt8k = race(jwtContenders(wasm), inputs.jwt8k);
+  const typical = race(challengeContenders(wasm), inputs.challengeTypical);
+  const multi = race(challengeContenders(wasm), inputs.challengeMulti);
+  const big = race(challengeContenders(wasm), inputs.challenge8k, { rounds: 11 });
+  const correctness = conformance(wasm, tablePath);
+  if (sink === -1) console.log(sink);
+  return { jwt1k, jwt8k, challengeTypical: typical, challengeMulti: multi, challenge8k: big, correctness };
+}

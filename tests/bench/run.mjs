@@ -1,0 +1,89 @@
+// `make bench`, second half: the Node and browser benchmarks, then one table of every
+// target next to its measurement (PASS/MISS), including the native numbers that
+// `cargo bench --bench targets` wrote to target/bench/native.json.
+//
+//   node run.mjs [--root ../..] [--skip-browser]
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as nodeBench from './node.mjs';
+import * as browserBench from './browser.mjs';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const root = resolve(arg('root', '../..'));
+const out = join(root, 'target/bench');
+const harPath = join(out, 'har-20k.har');
+const wasmPath = join(root, 'dist/pkg/authlens_bg.wasm');
+
+const fmtNs = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+
+const results = { date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, memGB: +(totalmem() / 1e9).toFixed(1), node: process.version } };
+
+console.log('node: authlens wasm vs JavaScript libraries …');
+results.node = await nodeBench.run({ pkgDir: join(root, 'dist/pkg'), inputsPath: join(out, 'inputs.json'), tablePath: join(root, 'tests/conformance/challenges.json') });
+
+if (!process.argv.includes('--skip-browser')) {
+  console.log('browser: www pipeline, panel ingest, first paint (headless Chromium) …');
+  results.browser = await browserBench.run({ bin: join(root, 'target/release/authlens'), www: join(root, 'dist/www'), chromeDir: join(root, 'dist/chrome'), harPath });
+}
+
+const raw = statSync(wasmPath).size;
+const gz = gzipSync(readFileSync(wasmPath), { level: 9 }).length;
+results.size = { wasmRaw: raw, wasmGzip: gz };
+results.native = existsSync(join(out, 'native.json')) ? JSON.parse(readFileSync(join(out, 'native.json'), 'utf8')) : null;
+writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 1));
+
+// ---------------------------------------------------------------------------------------
+const n = results.node;
+const table = [];
+const row = (what, measured, target, pass) => table.push({ what, measured, target, verdict: pass === undefined ? '' : pass ? 'PASS' : 'MISS' });
+const versus = (title, res, unit) => {
+  const names = Object.keys(res);
+  const js = names.filter((k) => !k.startsWith('authlens'));
+  const best = js.reduce((a, b) => (res[a] <= res[b] ? a : b));
+  for (const k of names) row(`  ${title}: ${k}`, `${fmtNs(res[k])}/${unit}`, '', undefined);
+  return { best, bestNs: res[best], batched: res['authlens (batched)'], single: Object.entries(res).find(([k]) => k.startsWith('authlens (one'))[1] };
+};
+
+console.log('');
+const j = versus('JWT 1 KiB', n.jwt1k, 'token');
+versus('JWT 8 KiB', n.jwt8k, 'token');
+const c = versus('challenge, typical', n.challengeTypical, 'value');
+versus('challenge, multi', n.challengeMulti, 'value');
+versus('challenge, 8 KiB', n.challenge8k, 'value');
+for (const [lib, s] of Object.entries(n.correctness)) {
+  row(`  challenge conformance: ${lib}`, `${s.right}/${s.total} right (valid ${s.validRight}/${s.valid}, malformed ${s.invalidRight}/${s.invalid})`, '', undefined);
+}
+const jr = j.bestNs / j.batched;
+const cr = c.bestNs / c.batched;
+row('WASM JWT decode vs best JS (batched)', `${jr.toFixed(2)}× (${j.best} ${fmtNs(j.bestNs)}, authlens ${fmtNs(j.batched)}; one call/token ${(j.bestNs / j.single).toFixed(2)}×)`, '≥ 3× faster', jr >= 3);
+row('WASM challenge parse vs best JS (batched)', `${cr.toFixed(2)}× (${c.best} ${fmtNs(c.bestNs)}, authlens ${fmtNs(c.batched)}; one call/value ${(c.bestNs / c.single).toFixed(2)}×)`, '≥ 3× faster', cr >= 3);
+const b = results.browser;
+if (b) {
+  const pr = b.www.pipelineMs / b.www.jsonParseMs;
+  row('Whole HAR pipeline (www, Chromium)', `${pr.toFixed(2)}× JSON.parse (${b.www.pipelineMs.toFixed(0)} ms vs ${b.www.jsonParseMs.toFixed(0)} ms, ${b.www.entries} entries, ${mb(statSync(harPath).size)})`, '≤ 2× JSON.parse', pr <= 2);
+  row('  www peak memory', `JS heap ${mb(b.www.peakJsHeap)}, wasm ${mb(b.www.wasmMemory)}`, '', undefined);
+  row('Panel ingest', `${b.ingest.perExchangeUs.toFixed(1)} µs/exchange (${b.ingest.count} in ${(b.ingest.ingestMs / 1000).toFixed(1)} s)`, '< 50 µs', b.ingest.perExchangeUs < 50);
+  row('  panel filter (status:401)', `${b.ingest.filterMs.toFixed(0)} ms`, '', undefined);
+  row(`Panel memory at ${b.ingest.count / 1000}k`, `${mb(b.ingest.memoryEnd)} (JS heap ${mb(b.ingest.jsHeapEnd)} + wasm ${mb(b.ingest.wasmEnd)})`, '< 150 MB', b.ingest.memoryEnd < 150e6);
+  row('Panel first paint, 1k backfill', `${b.paint.firstRowMs.toFixed(0)} ms to the first row`, '< 100 ms', b.paint.firstRowMs < 100);
+}
+row('Wasm size after wasm-opt', `${(gz / 1000).toFixed(1)} KB gzipped (${(raw / 1000).toFixed(1)} KB raw)`, '≤ 250 KB gz', gz <= 250_000);
+const nat = results.native;
+if (nat) {
+  row('Native: challenge parse, typical', `${fmtNs(nat.challenge_typical_ns)} (mean ${nat.challenge_typical_bytes.toFixed(0)} B)`, '< 1 µs', nat.challenge_typical_ns < 1000);
+  row('Native: JWT decode, 1 KiB', fmtNs(nat.jwt_1k_ns), '< 5 µs', nat.jwt_1k_ns < 5000);
+  row('Native: diagnosis engine, 20k HAR', `${(nat.engine_exchanges_per_s / 1000).toFixed(0)}k exchanges/s (parse+analyse ${(nat.pipeline_exchanges_per_s / 1000).toFixed(0)}k/s)`, '> 100k/s', nat.engine_exchanges_per_s > 100_000);
+}
+
+const w = [Math.max(...table.map((r) => r.what.length)), Math.max(...table.map((r) => r.measured.length)), 16];
+console.log(`authlens bench — ${results.date.slice(0, 10)} — ${results.machine.cpu}, ${results.machine.cores} cores, node ${results.machine.node}${b ? `, ${b.chromium}` : ''}`);
+console.log(`${'what'.padEnd(w[0])}  ${'measured'.padEnd(w[1])}  ${'target'.padEnd(w[2])}  verdict`);
+console.log(`${'-'.repeat(w[0])}  ${'-'.repeat(w[1])}  ${'-'.repeat(w[2])}  -------`);
+for (const r of table) console.log(`${r.what.padEnd(w[0])}  ${r.measured.padEnd(w[1])}  ${r.target.padEnd(w[2])}  ${r.verdict}`);
+console.log(`\nresults: ${join(out, 'results.json')}`);
