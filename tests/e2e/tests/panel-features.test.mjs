@@ -62,17 +62,10 @@ describe("Auth panel features in real DevTools", () => {
     await playground?.stop();
   });
 
-  // Scenarios where the panel shows what the engine concludes, but the engine (or what
-  // Chromium lets DevTools see) does not yet reach the playground's expected finding.
-  // Reported, not hidden: each runs as a TODO subtest and shows what was displayed.
+  // Scenarios whose expected finding cannot be reached from what Chromium lets DevTools
+  // see. Reported, not hidden: each runs as a TODO subtest and shows what was displayed.
   const KNOWN_GAPS = {
-    "bearer-undefined": "diagnose: the credential verdict bearer-placeholder does not reach the report (invalid-token only)",
-    "not-yet-valid": "diagnose: token-not-yet-valid does not reach the report (invalid-token only)",
-    "clock-skew": "diagnose: clock-skew does not reach the report (invalid-token only)",
-    "alg-none": "diagnose: alg-none does not reach the report (invalid-token only)",
-    "digest-stale": "diagnose: with the JSON body, token-expired outranks digest-stale-nonce",
     "proxy-auth": "Chromium fails a 407 from a non-proxy (net::ERR_UNEXPECTED_PROXY_AUTH): DevTools shows status 0",
-    "login-redirect": "diagnose: no finding on the 302 → /login chain",
   };
 
   it("puts each playground scenario's expected finding on top", async (t) => {
