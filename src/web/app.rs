@@ -561,6 +561,8 @@ impl State {
                 self.ui.list.replace_row(id, row);
             }
             if self.selected == Some(id) {
+                // A revision can link the selected exchange to others.
+                self.set_related(self.log.related(id));
                 self.show_detail(app);
             }
         }
@@ -582,7 +584,7 @@ impl State {
         let had_focus = dom::document()
             .and_then(|d| d.active_element())
             .is_some_and(|a| self.ui.detail.host().contains(Some(&a)));
-        let view = detail::render(entry, self.tab, self.reveal, app);
+        let view = detail::render(&self.log, entry, self.tab, self.reveal, app);
         self.ui.detail.show(view);
         toggle_class(&self.ui.main, "has-detail", true);
         if had_focus {

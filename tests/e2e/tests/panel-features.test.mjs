@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchWithDevTools, openPanel } from "../support/devtools.mjs";
+import { launchWithDevTools, openPanel, screenshotPanel } from "../support/devtools.mjs";
 import { startPlayground } from "../support/playground.mjs";
 import { rows, waitForRow } from "../support/panel.mjs";
 import { ARTIFACTS } from "../support/paths.mjs";
@@ -160,6 +160,27 @@ describe("Auth panel features in real DevTools", () => {
     ]);
     assert.deepEqual(sentinels, [undefined, undefined], "no script ran");
     assert.deepEqual(dialogs, [], "no dialog opened");
+    await setFilter(panel, "");
+  });
+
+  it("links a CORS preflight and its request in the list and in the Flow tab", async () => {
+    await panel.click("button.clear");
+    await runScenario(env.page, "cors-preflight-401");
+    await setFilter(panel, "/api/cors-preflight-401");
+    const failed = await waitForRow(panel, (r) => r.method === "GET", { what: "the request after the preflight" });
+    await panel.click(`.vlist .row[data-key="${failed.key}"]`);
+    await panel.waitForSelector(".vlist .row.related");
+    const related = await rows(panel);
+    assert.ok(related.some((r) => r.method === "OPTIONS" && r.key !== failed.key), "the preflight is listed");
+    assert.ok(await panel.$eval(".vlist .row.related .c-method", (c) => c.textContent === "OPTIONS"), "the preflight row is marked as related");
+    await panel.click('.detail .tab[data-tab="flow"]');
+    await panel.waitForSelector(".flow-diagram .flow-step");
+    const steps = await panel.$$eval(".flow-diagram .flow-step", (gs) => gs.map((g) => ({ request: g.querySelector(".flow-request").textContent, selected: g.classList.contains("selected") })));
+    assert.deepEqual(steps.map((s) => s.request.split(" ")[0]), ["OPTIONS", "GET"]);
+    assert.deepEqual(steps.map((s) => s.selected), [false, true]);
+    assert.ok(await panel.$(".sparkline polyline"), "the failure-rate sparkline is drawn");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await screenshotPanel(env.devtools, join(ARTIFACTS, "flow.png"));
     await setFilter(panel, "");
   });
 
