@@ -224,6 +224,21 @@ describe("Auth panel features in real DevTools", () => {
     await setFilter(panel, "");
   });
 
+  it("keeps the log across navigations with Preserve log, and clears it without", async () => {
+    await runScenario(env.page, "expired-jwt");
+    await waitForRow(panel, (r) => r.name?.includes("/api/expired-jwt"));
+    assert.equal(await panel.$eval("input.preserve-log", (i) => i.checked), true, "on by default");
+    await env.page.goto(playground.url);
+    await env.page.waitForSelector('button[data-scenario="expired-jwt"]');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok((await rows(panel)).some((r) => r.name?.includes("/api/expired-jwt")), "kept across the navigation");
+    await panel.click("input.preserve-log");
+    await env.page.goto(playground.url);
+    await env.page.waitForSelector('button[data-scenario="expired-jwt"]');
+    await panel.waitForFunction(() => ![...document.querySelectorAll(".vlist .row .c-name")].some((c) => c.textContent.includes("/api/expired-jwt")));
+    await panel.click("input.preserve-log");
+  });
+
   it("stays responsive with 5,000 requests from the playground's burst", async () => {
     const before = await panel.$eval(".summary", (s) => Number(/^(\d+) request/.exec(s.textContent)?.[1] ?? 0));
     await env.page.$eval("#burst-count", (i) => {
