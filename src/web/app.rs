@@ -18,13 +18,15 @@ use web_sys::{Element, KeyboardEvent};
 use crate::diagnose::{Analyzer, Config};
 use crate::exchange::Exchange;
 use crate::fixes::Action;
+use crate::har::EntryMeta;
 
 use super::actions::{self, ClearWhat, OriginChoice};
 use super::dom::{self, el, set_text, toggle_class, El, Slot};
 use super::filter::Query;
 use super::import;
 use super::list::VirtualList;
-use super::store::{Log, DEFAULT_CAPACITY};
+use super::slice::Job;
+use super::store::{Log, DEFAULT_CAPACITY, IMPORT_CAPACITY};
 use super::views::detail::{self, Tab};
 use super::views::format;
 use super::views::rows::{self, LogRows, ROW_HEIGHT};
@@ -66,23 +68,33 @@ pub enum NoticeKind {
     Info,
 }
 
+/// An exchange on its way in, with its HAR entry's metadata when there is one (the
+/// browser's network error explains some status-0 failures).
+pub type Incoming = (Exchange, Option<EntryMeta>);
+
 /// How far a bulk load (backfill, HAR import) has come.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Progress {
     /// Done so far, 0.0 to 1.0.
     pub fraction: f64,
     /// What the bar says, e.g. `Loading requests 120 / 5000`.
     pub text: String,
+    /// The job, when the user may cancel it.
+    pub cancel: Option<Job>,
 }
 
 /// Everything that can happen to the app.
 pub enum Msg {
     /// Exchanges captured live (ignored while recording is off).
-    Captured(Vec<Exchange>),
+    Captured(Vec<Incoming>),
     /// Exchanges imported from a file or a paste.
-    Imported(Vec<Exchange>),
+    Imported(Vec<Incoming>),
     /// Bulk loading progress; `None` hides the bar.
     Progress(Option<Progress>),
+    /// The user cancelled the bulk load in progress.
+    CancelProgress,
+    /// Show (or, with `None`, hide) a note about the data under the toolbar.
+    Banner(Option<String>),
     /// Select the entry with this id.
     Select(u64),
     /// Close the detail pane.
@@ -149,6 +161,8 @@ struct Ui {
     progress: Element,
     progress_bar: Element,
     progress_text: Element,
+    progress_cancel: Element,
+    banner: Element,
     record: Option<Element>,
 }
 
@@ -157,6 +171,7 @@ struct State {
     analyzer: Analyzer,
     selected: Option<u64>,
     related: Vec<u64>,
+    running_job: Option<Job>,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -177,10 +192,15 @@ impl App {
         let (root, ui) = build(&app, host);
         let _ = parent.append_child(&root);
         *app.0.state.borrow_mut() = Some(State {
-            log: Log::new(DEFAULT_CAPACITY),
+            log: Log::new(match host {
+                Host::Panel => DEFAULT_CAPACITY,
+                // A HAR file is analysed whole; the page holds only what the user opened.
+                Host::Page => IMPORT_CAPACITY,
+            }),
             analyzer: Analyzer::new(Config::default()),
             selected: None,
             related: Vec::new(),
+            running_job: None,
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -340,12 +360,23 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
     let progress_bar_node = progress_bar.node().clone();
     let progress_text = el("span").class("progress-text");
     let progress_text_node = progress_text.node().clone();
+    let a = app.clone();
+    let progress_cancel = el("button")
+        .class("text-button")
+        .class("progress-cancel")
+        .text("Cancel")
+        .flag("hidden", true)
+        .on("click", move |_| a.dispatch(Msg::CancelProgress));
+    let progress_cancel_node = progress_cancel.node().clone();
     let progress = el("div")
         .class("progress")
         .attr("role", "progressbar")
+        .attr("aria-valuemin", "0")
+        .attr("aria-valuemax", "100")
         .flag("hidden", true)
         .child(progress_bar)
-        .child(progress_text);
+        .child(progress_text)
+        .child(progress_cancel);
     let progress_node = progress.node().clone();
 
     let list = VirtualList::new(ROW_HEIGHT);
@@ -421,10 +452,16 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         );
     let confirm = el("div").class("confirm-host");
     let confirm_node = confirm.node().clone();
+    let banner = el("div")
+        .class("banner")
+        .attr("role", "note")
+        .flag("hidden", true);
+    let banner_node = banner.node().clone();
     let root = el("div")
         .class("app")
         .child(toolbar)
         .child(confirm)
+        .child(banner)
         .child(progress)
         .child(main)
         .child(statusbar);
@@ -465,6 +502,8 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         progress: progress_node,
         progress_bar: progress_bar_node,
         progress_text: progress_text_node,
+        progress_cancel: progress_cancel_node,
+        banner: banner_node,
         record: record_node,
     };
     (root.into_static(), ui)
@@ -528,14 +567,14 @@ impl State {
         }
     }
 
-    fn add(&mut self, batch: Vec<Exchange>, host: Host, app: &App) {
+    fn add(&mut self, batch: Vec<Incoming>, host: Host, app: &App) {
         if batch.is_empty() {
             return;
         }
         let follow = self.ui.list.is_at_end();
         let mut revised = Vec::new();
-        for x in batch {
-            let update = self.analyzer.push_ref(&x);
+        for (x, meta) in batch {
+            let update = self.analyzer.push_entry(&x, meta.as_ref());
             self.log.push(x, update.report);
             for revision in &update.revisions {
                 if let Some(id) = self.log.apply(revision) {
@@ -688,12 +727,35 @@ impl State {
             Msg::Imported(batch) => self.add(batch, host, app),
             Msg::Progress(progress) => {
                 dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
+                self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
+                dom::set_flag(
+                    &self.ui.progress_cancel,
+                    "hidden",
+                    self.running_job.is_none(),
+                );
                 if let Some(p) = progress {
                     let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
                     dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
                     set_text(&self.ui.progress_text, &p.text);
                     dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
                 }
+            }
+            Msg::CancelProgress => {
+                if let Some(job) = self.running_job.take() {
+                    job.cancel();
+                    dom::set_flag(&self.ui.progress, "hidden", true);
+                    self.notice(
+                        NoticeKind::Info,
+                        &format!(
+                            "Import cancelled after {}.",
+                            format::count(self.log.len(), "entry", "entries")
+                        ),
+                    );
+                }
+            }
+            Msg::Banner(text) => {
+                dom::set_flag(&self.ui.banner, "hidden", text.is_none());
+                set_text(&self.ui.banner, text.as_deref().unwrap_or(""));
             }
             Msg::Select(id) => {
                 if self.log.get(id).is_some() {
@@ -797,6 +859,7 @@ impl State {
     }
 
     fn clear(&mut self, host: Host) {
+        dom::set_flag(&self.ui.banner, "hidden", true);
         self.deselect();
         self.log.clear();
         self.analyzer = Analyzer::new(Config::default());

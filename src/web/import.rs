@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::har::HarReader;
+use crate::har::{sanitization, HarDocument, HarReader};
 
 use super::app::{App, Msg, NoticeKind, Progress};
 use super::slice::{self, Job};
@@ -31,13 +31,23 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
     app.dispatch(Msg::Clear);
     let app = app.clone();
     let (mut entries, mut problems) = (0usize, 0usize);
+    // The sanitized-export check looks at a sample, so a big file is not held twice.
+    let mut sample: HarDocument = reader.header().clone();
+    let job_slot: Rc<RefCell<Option<Job>>> = Rc::new(RefCell::new(None));
+    let job_for_slices = job_slot.clone();
     let job = slice::run_sliced(move |deadline| {
         let mut exchanges = Vec::new();
         let (bytes_done, total_bytes, done) = loop {
             let batch = reader.next_batch(64);
             entries += batch.exchanges.len();
             problems += batch.diagnostics.len();
-            exchanges.extend(batch.exchanges);
+            if sample.exchanges.len() < SANITIZATION_SAMPLE {
+                sample.exchanges.extend(batch.exchanges.iter().cloned());
+                sample.meta.extend(batch.meta.iter().cloned());
+            }
+            // `meta` is in the same order as `exchanges` (one per readable entry).
+            let mut meta = batch.meta.into_iter();
+            exchanges.extend(batch.exchanges.into_iter().map(|x| (x, meta.next())));
             if batch.done || deadline.passed() {
                 break (batch.bytes_done, batch.total_bytes, batch.done);
             }
@@ -50,9 +60,14 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
                 format::bytes(bytes_done),
                 format::bytes(total_bytes)
             ),
+            cancel: job_for_slices.borrow().clone(),
         });
         app.dispatch(Msg::Progress(progress));
         if done {
+            let verdict = sanitization(&sample);
+            app.dispatch(Msg::Banner(
+                verdict.likely_sanitized.then(|| SANITIZED_NOTE.to_owned()),
+            ));
             let mut text = format!("Imported {}.", format::count(entries, "entry", "entries"));
             if problems > 0 {
                 text.push_str(&format!(
@@ -64,8 +79,15 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
         }
         !done
     });
+    *job_slot.borrow_mut() = Some(job.clone());
     *current.borrow_mut() = Some(job);
 }
+
+/// Entries the sanitized-export check looks at.
+const SANITIZATION_SAMPLE: usize = 1000;
+
+/// Shown for a file that looks like Chrome's "Export HAR (sanitized)".
+const SANITIZED_NOTE: &str = "This HAR looks like Chrome's sanitized export: Authorization, Cookie and Set-Cookie were removed when it was saved, so the credential evidence is missing — requests may look as if they sent no credentials when they did. To keep them, enable DevTools Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and export with \"Export HAR (with sensitive data)\".";
 
 /// Reads the file chosen in the `<input type=file>` that fired `event` and imports it.
 pub fn import_file_from(event: &web_sys::Event, app: &App, current: &Rc<RefCell<Option<Job>>>) {

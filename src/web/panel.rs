@@ -15,7 +15,7 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::har::entry_from_json;
+use crate::har::parse_entry;
 
 use super::app::{App, Host, Msg, NoticeKind, Progress};
 use super::chrome::{self, HarEntry};
@@ -205,8 +205,8 @@ impl Ingest {
                     .and_then(|j| j.as_string())
                     .unwrap_or_default();
                 // A bad entry is skipped, not fatal.
-                if let Ok(x) = entry_from_json(&json, s.done) {
-                    batch.push(x);
+                if let Ok(parsed) = parse_entry(&json, s.done) {
+                    batch.push((parsed.exchange, Some(parsed.meta)));
                 }
                 s.done += 1;
                 if deadline.passed() {
@@ -222,6 +222,7 @@ impl Ingest {
         let progress = (done < total).then(|| Progress {
             fraction: done as f64 / total as f64,
             text: format!("Loading requests {done} / {total}"),
+            cancel: None,
         });
         self.app.dispatch(Msg::Progress(progress));
         more

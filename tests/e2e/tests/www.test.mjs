@@ -100,6 +100,41 @@ describe("www analyzer", () => {
     assert.ok(top.length > 0, "the diagnosis tab shows something");
   });
 
+  it("warns that a sanitized Chrome export lost its credentials", async () => {
+    const input = await page.$("input.har-file");
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome-sanitized.har"));
+    await page.waitForSelector(".banner:not([hidden])");
+    assert.match(await page.$eval(".banner", (b) => b.textContent), /sanitized export/);
+    // A normal file clears the warning.
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
+    await page.waitForFunction(() => document.querySelector(".banner").hidden && document.querySelectorAll(".vlist .row").length === 5);
+  });
+
+  it("shows a progress bar for a big HAR, and the final count matches", async () => {
+    const entry = (i) => ({
+      startedDateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 60)).toISOString(),
+      time: 12,
+      request: { method: "GET", url: `https://api.example.com/items/${i}`, httpVersion: "HTTP/1.1", headers: [{ name: "Authorization", value: "Bearer opaque-token-value-0123456789" }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+      response: { status: i % 10 === 0 ? 401 : 200, statusText: "", httpVersion: "HTTP/1.1", headers: [{ name: "Content-Type", value: "application/json" }], cookies: [], content: { size: 2, mimeType: "application/json", text: "{}" }, redirectURL: "", headersSize: -1, bodySize: 2 },
+      cache: {},
+      timings: { send: 0, wait: 10, receive: 2 },
+    });
+    const n = 20000;
+    const har = JSON.stringify({ log: { version: "1.2", creator: { name: "test", version: "1" }, entries: Array.from({ length: n }, (_, i) => entry(i)) } });
+    await page.$eval("textarea.paste", (t, v) => {
+      t.value = v;
+    }, har);
+    await page.click("button.decode");
+    await page.waitForSelector(".progress:not([hidden])", { timeout: 10000 });
+    await page.waitForFunction(() => /Imported 20000 entries/.test(document.querySelector(".notice").textContent), { timeout: 120000 });
+    const summary = await page.$eval(".summary", (s) => s.textContent);
+    assert.match(summary, /^20000 requests · 20000 shown · 2000 auth failures/, summary);
+    assert.match(await page.$eval(".failure-count", (e) => e.textContent), /2000 auth failures/);
+    await page.$eval("textarea.paste", (t) => {
+      t.value = "";
+    });
+  });
+
   it("made no request outside its own folder", async () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(errors, []);
