@@ -63,10 +63,8 @@ describe("Auth panel features in real DevTools", () => {
   });
 
   // Scenarios whose expected finding cannot be reached from what Chromium lets DevTools
-  // see. Reported, not hidden: each runs as a TODO subtest and shows what was displayed.
-  const KNOWN_GAPS = {
-    "proxy-auth": "Chromium fails a 407 from a non-proxy (net::ERR_UNEXPECTED_PROXY_AUTH): DevTools shows status 0",
-  };
+  // see would be listed here (id → reason) and run as TODO subtests. None today.
+  const KNOWN_GAPS = {};
 
   it("puts each playground scenario's expected finding on top", async (t) => {
     const results = [];
