@@ -49,7 +49,7 @@ lint: setup ## cargo fmt --check, and clippy -D warnings for the host and for wa
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
-	cargo clippy --tests --target $(WASM_TARGET) --test web -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --test web -- -D warnings
 
 test-native: ## Native unit, integration and property tests.
 	cargo test --all-targets

@@ -229,7 +229,22 @@ fn one_bad_entry_does_not_stop_the_others() {
 }
 
 #[test]
-fn sanitized_har_is_called_out() {
+fn sanitized_har_is_called_out_and_not_reported_as_missing_credentials() {
     let o = authlens(&["har", "tests/fixtures/har/chrome-sanitized.har"]);
     assert!(stdout(&o).contains("looks sanitized"), "{}", stdout(&o));
+    let v = json(&authlens(&[
+        "har",
+        "--json",
+        "tests/fixtures/har/chrome-sanitized.har",
+    ]));
+    assert_eq!(v["sanitization"]["likely_sanitized"], true);
+    for e in v["exchanges"].as_array().unwrap() {
+        for f in e["findings"].as_array().unwrap() {
+            assert_ne!(
+                f["id"], "missing-credentials",
+                "the export removed them; the request had them"
+            );
+            assert_ne!(f["id"], "cookie-not-sent");
+        }
+    }
 }

@@ -812,17 +812,8 @@ mod tests {
             header(&js, "content-type"),
             Some("text/javascript; charset=utf-8")
         );
-        // The page renders untrusted text: the script must never parse HTML from strings.
-        let src = String::from_utf8(js.body).unwrap();
-        for sink in [
-            "innerHTML",
-            "outerHTML",
-            "insertAdjacentHTML",
-            "document.write",
-            "eval(",
-        ] {
-            assert!(!src.contains(sink), "playground.js uses {sink}");
-        }
+        // That the script never parses HTML from strings is checked for every browser-facing
+        // source, this one included, by tests/audit_sources.rs.
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub struct Config {
     pub skew_threshold_secs: i64,
     /// How far back in time flow rules relate exchanges (refresh, retry, loop).
     pub flow_span_secs: i64,
+    /// The capture had its credentials removed at export (Chrome's sanitized HAR drops
+    /// `Authorization` and `Cookie`): the absence of credentials is then no evidence, so
+    /// `missing-credentials` and `cookie-not-sent` stay silent. [`analyze_har`] sets it
+    /// from [`crate::har::sanitization`].
+    pub credentials_removed_at_export: bool,
 }
 
 impl Default for Config {
@@ -65,6 +70,7 @@ impl Default for Config {
             max_cookies: 128,
             skew_threshold_secs: 60,
             flow_span_secs: 120,
+            credentials_removed_at_export: false,
         }
     }
 }
@@ -177,7 +183,8 @@ where
 
 /// Like [`analyze`] for a parsed HAR file, using each entry's metadata (the browser's
 /// network errors, such as Chrome's status-0 `net::ERR_UNEXPECTED_PROXY_AUTH`) too.
-pub fn analyze_har(doc: &HarDocument, config: Config) -> Analysis {
+pub fn analyze_har(doc: &HarDocument, mut config: Config) -> Analysis {
+    config.credentials_removed_at_export |= crate::har::sanitization(doc).likely_sanitized;
     collect(
         doc.exchanges
             .iter()

@@ -116,7 +116,7 @@ pub fn run(argv: &[String], style: Style) -> Result<(), Failure> {
     }
     let doc = load(path)?;
     let leeway = config.leeway_secs;
-    let analysis = diagnose::analyze(doc.exchanges.iter().cloned(), config);
+    let analysis = diagnose::analyze_har(&doc, config);
     let summary_line = analysis.summary.line();
     let exchanges: Vec<ExchangeOut> = doc
         .exchanges

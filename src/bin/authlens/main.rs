@@ -4,16 +4,32 @@
 //! Exit codes: 0 when the input was read (a malformed credential is a finding, not a
 //! failure), 1 for unusable input (unreadable file, not a HAR), 2 for a usage error.
 
+// The CLI is native only. `cargo test --target wasm32-unknown-unknown` still builds every
+// binary of the package, so on wasm32 this file compiles to an empty `main`.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
+
+#[cfg(not(target_arch = "wasm32"))]
 mod args;
+#[cfg(not(target_arch = "wasm32"))]
 mod challenge;
+#[cfg(not(target_arch = "wasm32"))]
 mod demo;
+#[cfg(not(target_arch = "wasm32"))]
 mod har;
+#[cfg(not(target_arch = "wasm32"))]
 mod render;
+#[cfg(not(target_arch = "wasm32"))]
 mod style;
+#[cfg(not(target_arch = "wasm32"))]
 mod token;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use style::Style;
 
 const USAGE: &str = "authlens — explains HTTP 401s
@@ -41,6 +57,7 @@ impl From<String> for Failure {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let style = Style::detect();
@@ -80,6 +97,7 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn usage_for(topic: Option<&str>) -> &'static str {
     match topic {
         Some("challenge") => challenge::USAGE,
