@@ -95,6 +95,8 @@ pub enum Msg {
     CancelProgress,
     /// Show (or, with `None`, hide) a note about the data under the toolbar.
     Banner(Option<String>),
+    /// Restart the diagnosis with these settings (before an import's first entries).
+    Reanalyze(Config),
     /// Select the entry with this id.
     Select(u64),
     /// Close the detail pane.
@@ -753,6 +755,7 @@ impl State {
                     );
                 }
             }
+            Msg::Reanalyze(config) => self.analyzer = Analyzer::new(config),
             Msg::Banner(text) => {
                 dom::set_flag(&self.ui.banner, "hidden", text.is_none());
                 set_text(&self.ui.banner, text.as_deref().unwrap_or(""));

@@ -105,6 +105,10 @@ describe("www analyzer", () => {
     await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome-sanitized.har"));
     await page.waitForSelector(".banner:not([hidden])");
     assert.match(await page.$eval(".banner", (b) => b.textContent), /sanitized export/);
+    await page.waitForFunction(() => /Imported/.test(document.querySelector(".notice").textContent));
+    const rules = await page.$$eval(".vlist .row .c-finding", (cs) => cs.map((c) => c.dataset.rule ?? ""));
+    assert.ok(rules.length > 0);
+    assert.ok(!rules.includes("missing-credentials") && !rules.includes("cookie-not-sent"), `a removed credential is not reported as missing: ${rules}`);
     // A normal file clears the warning.
     await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
     await page.waitForFunction(() => document.querySelector(".banner").hidden && document.querySelectorAll(".vlist .row").length === 5);
