@@ -39,7 +39,7 @@ pub use digest::DigestInfo;
 pub use dpop::{DpopProof, ProofContext, MAX_PROOF_AGE_SECS};
 pub use families::{analyze as analyze_opaque, identify as identify_family, is_uuid};
 pub use families::{FamilyMatch, OpaqueInfo, TokenAlphabet, Usage};
-pub use format::{canonical_scheme, placeholder, PlaceholderKind};
+pub use format::{canonical_scheme, placeholder, token_after_scheme, PlaceholderKind, TokenText};
 pub use request::{
     from_request, RequestCredential, Source, API_KEY_HEADERS, QUERY_TOKEN_PARAMS, SESSION_COOKIES,
 };
@@ -372,7 +372,7 @@ fn classify(scheme: &str) -> SchemeClass {
 
 /// The leading `auth-scheme` token (RFC 9110 §11.1) and its offset; a known scheme glued to
 /// its token by `%20` is cut there.
-pub(super) fn lex_scheme(value: &str) -> (&str, usize) {
+pub fn lex_scheme(value: &str) -> (&str, usize) {
     let start = value.len() - value.trim_start().len();
     let rest = value.get(start..).unwrap_or("");
     let end = rest
