@@ -19,9 +19,11 @@ use crate::diagnose::{Analyzer, Config};
 use crate::exchange::Exchange;
 use crate::fixes::Action;
 use crate::har::EntryMeta;
+use crate::redact::RedactOptions;
 
 use super::actions::{self, ClearWhat, OriginChoice};
 use super::dom::{self, el, set_text, toggle_class, El, Slot};
+use super::export::{self, ExportKind};
 use super::filter::Query;
 use super::import;
 use super::list::VirtualList;
@@ -97,6 +99,8 @@ pub enum Msg {
     Banner(Option<String>),
     /// Restart the diagnosis with these settings (before an import's first entries).
     Reanalyze(Config),
+    /// Export the shown requests, redacted with these options.
+    Export(ExportKind, RedactOptions),
     /// Select the entry with this id.
     Select(u64),
     /// Close the detail pane.
@@ -253,6 +257,76 @@ fn separator() -> El {
     el("div").class("toolbar-sep").attr("role", "separator")
 }
 
+/// The Export menu: redaction options, then the three exports of the shown requests.
+fn export_menu(app: &App) -> El {
+    let menu = el("div").class("menu").attr("role", "menu");
+    let menu_node = menu.node().clone();
+    let item = |label: &str, kind: ExportKind, name: &str| {
+        let app = app.clone();
+        let menu_node = menu_node.clone();
+        el("button")
+            .class("menu-item")
+            .attr("role", "menuitem")
+            .attr("data-export", name)
+            .text(label)
+            .on("click", move |_| {
+                let checked = |class: &str| {
+                    menu_node
+                        .query_selector(&format!("input.{class}"))
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .is_some_and(|i| i.checked())
+                };
+                let opts = RedactOptions::default()
+                    .with_claims(checked("keep-claims"))
+                    .with_bodies(checked("keep-bodies"));
+                if let Some(details) = menu_node.parent_element() {
+                    let _ = details.remove_attribute("open");
+                }
+                app.dispatch(Msg::Export(kind, opts));
+            })
+    };
+    el("details")
+        .class("export-menu")
+        .child(
+            el("summary")
+                .class("text-button")
+                .attr("title", "Export the shown requests, secrets redacted")
+                .text("Export"),
+        )
+        .child(
+            menu.child(
+                el("div")
+                    .class("menu-note")
+                    .text("The shown requests, with every secret redacted."),
+            )
+            .child(checkbox(
+                "Keep JWT claims (exp, aud, scope…)",
+                "keep-claims",
+                true,
+                |_| {},
+            ))
+            .child(checkbox(
+                "Keep bodies (redacted)",
+                "keep-bodies",
+                false,
+                |_| {},
+            ))
+            .child(item("Download redacted HAR", ExportKind::Har, "har"))
+            .child(item(
+                "Copy report (Markdown)",
+                ExportKind::ReportMarkdown,
+                "report-markdown",
+            ))
+            .child(item(
+                "Download report (JSON)",
+                ExportKind::ReportJson,
+                "report-json",
+            )),
+        )
+}
+
 fn build(app: &App, host: Host) -> (Element, Ui) {
     let live = host == Host::Panel;
     let a = app.clone();
@@ -342,6 +416,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
                     }),
             )
     });
+    let export_menu = export_menu(app);
     let toolbar = el("div")
         .class("toolbar")
         .attr("role", "toolbar")
@@ -356,6 +431,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .child(el("div").class("spacer"))
         .child(failures)
         .child_opt(import)
+        .child(export_menu)
         .child_opt(clear_site);
 
     let progress_bar = el("div").class("progress-bar");
@@ -756,6 +832,20 @@ impl State {
                 }
             }
             Msg::Reanalyze(config) => self.analyzer = Analyzer::new(config),
+            Msg::Export(kind, opts) => {
+                let shown: Vec<Exchange> = self
+                    .log
+                    .visible()
+                    .iter()
+                    .filter_map(|id| self.log.get(*id))
+                    .map(|e| e.exchange.clone())
+                    .collect();
+                if shown.is_empty() {
+                    self.notice(NoticeKind::Info, "Nothing to export: no request is shown.");
+                } else {
+                    export::run(app, kind, shown, opts);
+                }
+            }
             Msg::Banner(text) => {
                 dom::set_flag(&self.ui.banner, "hidden", text.is_none());
                 set_text(&self.ui.banner, text.as_deref().unwrap_or(""));

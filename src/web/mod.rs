@@ -18,6 +18,7 @@ pub mod app;
 pub mod chrome;
 pub mod clipboard;
 pub mod dom;
+pub mod export;
 pub mod filter;
 pub mod import;
 pub mod list;
