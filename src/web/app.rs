@@ -361,6 +361,9 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         })
     });
     let a = app.clone();
+    // Off by default, and never switched on by itself: the requests around a failure (the
+    // preflight, the refresh, the redirect) are often its explanation, and a list that
+    // changes under the user's hands is worse than a highlighted row and a counter.
     let auth_only = checkbox("Auth failures only", "auth-only", false, move |on| {
         a.dispatch(Msg::AuthOnly(on))
     });

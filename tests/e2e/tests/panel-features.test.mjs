@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { launchWithDevTools, openPanel, screenshotPanel } from "../support/devtools.mjs";
 import { startPlayground } from "../support/playground.mjs";
 import { rows, waitForRow } from "../support/panel.mjs";
-import { ARTIFACTS } from "../support/paths.mjs";
+import { ARTIFACTS, ROOT } from "../support/paths.mjs";
 
 /** Sets the filter box as if typed. */
 async function setFilter(panel, text) {
@@ -235,6 +235,15 @@ describe("Auth panel features in real DevTools", () => {
     await env.page.waitForSelector('button[data-scenario="expired-jwt"]');
     await panel.waitForFunction(() => ![...document.querySelectorAll(".vlist .row .c-name")].some((c) => c.textContent.includes("/api/expired-jwt")));
     await panel.click("input.preserve-log");
+  });
+
+  it("imports a colleague's HAR into the panel", async () => {
+    const input = await panel.$("label.import-har input[type=file]");
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
+    await panel.waitForFunction(() => /Imported 5 entries/.test(document.querySelector(".notice").textContent), { timeout: 10000 });
+    const shown = await rows(panel);
+    assert.ok(shown.some((r) => r.name === "api.example.com/v1/me" && r.authFail), JSON.stringify(shown.map((r) => r.name)));
+    await panel.click("button.clear");
   });
 
   it("stays responsive with 5,000 requests from the playground's burst", async () => {
