@@ -44,6 +44,9 @@ fn entry_key(entry: &JsValue) -> String {
     )
 }
 
+/// Queued entries above which the panel shows a progress bar.
+const PROGRESS_BACKLOG: usize = 100;
+
 /// Response bodies above this size are not fetched (error bodies are small; the
 /// diagnosis reads at most 64 KiB anyway).
 const MAX_BODY_BYTES: f64 = 64.0 * 1024.0;
@@ -219,7 +222,8 @@ impl Ingest {
             (s.done, s.total, more)
         };
         self.app.dispatch(Msg::Captured(batch));
-        let progress = (done < total).then(|| Progress {
+        // Live traffic keeps a short queue; the bar is for backlogs (a big backfill).
+        let progress = (total.saturating_sub(done) > PROGRESS_BACKLOG).then(|| Progress {
             fraction: done as f64 / total as f64,
             text: format!("Loading requests {done} / {total}"),
             cancel: None,
