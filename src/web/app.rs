@@ -955,6 +955,11 @@ impl State {
     }
 
     fn clear(&mut self, host: Host) {
+        // Clearing mid-import stops the import too, or its next slices would refill the list.
+        if let Some(job) = self.running_job.take() {
+            job.cancel();
+            dom::set_flag(&self.ui.progress, "hidden", true);
+        }
         dom::set_flag(&self.ui.banner, "hidden", true);
         self.deselect();
         self.log.clear();

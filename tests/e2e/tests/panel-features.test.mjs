@@ -222,6 +222,18 @@ describe("Auth panel features in real DevTools", () => {
     await setFilter(panel, "");
   });
 
+  it("records nothing while recording is off", async () => {
+    await panel.click("button.clear");
+    await panel.click("button.record");
+    assert.equal(await panel.$eval("button.record", (b) => b.getAttribute("aria-pressed")), "false");
+    await runScenario(env.page, "missing-challenge");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await rows(panel)).length, 0, "nothing was added");
+    await panel.click("button.record");
+    await runScenario(env.page, "missing-challenge");
+    await waitForRow(panel, (r) => r.name?.includes("/api/missing-challenge"));
+  });
+
   it("keeps the log across navigations with Preserve log, and clears it without", async () => {
     await runScenario(env.page, "expired-jwt");
     await waitForRow(panel, (r) => r.name?.includes("/api/expired-jwt"));
