@@ -35,7 +35,6 @@ build: setup ## Build dist/chrome, dist/firefox, their zips and dist/www; print 
 		--enable-sign-ext --enable-mutable-globals \
 		dist/pkg/authlens_bg.wasm -o dist/pkg/authlens_bg.wasm
 	node extension/build.mjs
-	cargo build --release --bin authlens
 	rm -f dist/authlens-chrome.zip dist/authlens-firefox.zip
 	cd dist/chrome && python3 -m zipfile -c ../authlens-chrome.zip $$(ls -A)
 	cd dist/firefox && python3 -m zipfile -c ../authlens-firefox.zip $$(ls -A)
@@ -43,6 +42,7 @@ build: setup ## Build dist/chrome, dist/firefox, their zips and dist/www; print 
 		printf 'wasm size: %s bytes raw, %s bytes gzipped (%d KiB)\n' "$$raw" "$$gz" "$$((gz / 1024))"
 
 run: build ## Build, then serve the playground on 127.0.0.1:$(PORT) and explain how to load the extension.
+	cargo build --release --bin authlens
 	target/release/authlens demo --port $(PORT) --www dist/www --extension dist/chrome --launch
 
 lint: setup ## cargo fmt --check, and clippy -D warnings for the host and for wasm32.

@@ -123,6 +123,30 @@ pub struct Request {
     pub body: Option<Body>,
 }
 
+impl Request {
+    /// Whether this is a POST whose last path segment names a token or refresh endpoint
+    /// (`/oauth/token`, `/oauth2/v2.0/token`, `/auth/refresh`), CSRF-token endpoints
+    /// excepted. OAuth token requests ([RFC 6749 §3.2](https://www.rfc-editor.org/rfc/rfc6749#section-3.2))
+    /// also announce themselves with `grant_type` in the body, which callers that read the
+    /// body check too. The one place this heuristic lives: the diagnosis, the redactor and
+    /// the report's flows must agree on what a token request is.
+    pub fn posts_to_token_path(&self) -> bool {
+        if !self.method.eq_ignore_ascii_case("POST") {
+            return false;
+        }
+        let last = UrlParts::parse(&self.url)
+            .path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        (last.contains("token") || last.contains("refresh"))
+            && !last.contains("csrf")
+            && !last.contains("xsrf")
+    }
+}
+
 /// The response half.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Response {
@@ -353,6 +377,30 @@ mod tests {
             UrlParts::parse("http://localhost:8401/x").origin(),
             "http://localhost:8401"
         );
+    }
+
+    #[test]
+    fn token_paths_table() {
+        let cases = [
+            ("POST", "https://id.example.com/oauth/token", true),
+            (
+                "post",
+                "https://login.microsoftonline.com/t/oauth2/v2.0/token/",
+                true,
+            ),
+            ("POST", "https://api.example.com/auth/refresh?x=1", true),
+            ("GET", "https://id.example.com/oauth/token", false),
+            ("POST", "https://app.example.com/api/csrf-token", false),
+            ("POST", "https://api.example.com/v1/orders", false),
+        ];
+        for (method, url, expected) in cases {
+            let r = Request {
+                method: method.into(),
+                url: url.into(),
+                ..Request::default()
+            };
+            assert_eq!(r.posts_to_token_path(), expected, "{method} {url}");
+        }
     }
 
     #[test]

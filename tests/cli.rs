@@ -248,3 +248,59 @@ fn sanitized_har_is_called_out_and_not_reported_as_missing_credentials() {
         }
     }
 }
+
+#[test]
+fn har_redact_writes_a_har_that_diagnoses_the_same_without_the_secret() {
+    let src = "tests/fixtures/rules/token-expired/positive.har";
+    let out = std::env::temp_dir().join(format!("authlens-cli-redact-{}.har", std::process::id()));
+    let o = authlens(&["har", "--redact", out.to_str().unwrap(), src]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout(&o).contains("JWS signature"),
+        "the summary says what was removed: {}",
+        stdout(&o)
+    );
+    let original = json(&authlens(&["har", "--json", src]));
+    let redacted = json(&authlens(&["har", "--json", out.to_str().unwrap()]));
+    assert_eq!(original["summary"], redacted["summary"]);
+    // The signature of the fixture's token must be gone from the file.
+    let har: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(src).unwrap()).unwrap();
+    let auth = har["log"]["entries"][1]["request"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| {
+            h["name"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("authorization")
+        })
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let signature = auth.rsplit('.').next().unwrap();
+    assert!(signature.len() > 20);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(!written.contains(signature));
+    let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn report_markdown_names_the_failure_and_the_fix() {
+    let o = authlens(&["report", "tests/fixtures/rules/token-expired/positive.har"]);
+    assert!(o.status.success());
+    let md = stdout(&o);
+    assert!(md.starts_with("# "), "{md}");
+    assert!(
+        md.contains("token-expired") && md.contains("refresh-token"),
+        "{md}"
+    );
+    let j = json(&authlens(&[
+        "report",
+        "--json",
+        "tests/fixtures/rules/token-expired/positive.har",
+    ]));
+    assert!(j.is_object());
+}

@@ -46,7 +46,7 @@ fn check_roundtrip(name: &str, doc: &har::HarDocument) {
         );
     }
     // Entries are renumbered by position on re-import: compare the findings in order.
-    let reimported: Vec<_> = analyze(&back.exchanges)
+    let reimported: Vec<_> = analyze_doc(&back)
         .into_iter()
         .map(|(_, f)| f)
         .collect();

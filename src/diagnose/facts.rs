@@ -248,16 +248,15 @@ fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Opti
         return None;
     }
     let url = ex.url();
-    let last = url
+    let path_says_token = ex.request.posts_to_token_path();
+    let last_says_refresh = url
         .path
         .trim_end_matches('/')
         .rsplit('/')
         .next()
         .unwrap_or("")
-        .to_ascii_lowercase();
-    let path_says_token = (last.contains("token") || last.contains("refresh"))
-        && !last.contains("csrf")
-        && !last.contains("xsrf");
+        .to_ascii_lowercase()
+        .contains("refresh");
     let mut grant: Option<String> = url
         .query_pairs()
         .find(|(k, _)| k.eq_ignore_ascii_case("grant_type"))
@@ -293,7 +292,7 @@ fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Opti
     let refresh = grant
         .as_deref()
         .is_some_and(|g| g.eq_ignore_ascii_case("refresh_token"))
-        || last.contains("refresh")
+        || last_says_refresh
         || refresh_token.is_some();
     let error = error_body
         .filter(|b| b.shape == body::Shape::OAuth)

@@ -118,21 +118,7 @@ fn rewrap(body: &Body, text: String, b64: bool) -> Body {
 /// A POST to a token endpoint (RFC 6749 §3.2): the last path segment names a token or a
 /// refresh, or the body carries `grant_type`.
 fn is_token_request(ex: &Exchange, text: Option<&str>) -> bool {
-    if !ex.request.method.eq_ignore_ascii_case("POST") {
-        return false;
-    }
-    let url = ex.url();
-    let last = url
-        .path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    ((last.contains("token") || last.contains("refresh"))
-        && !last.contains("csrf")
-        && !last.contains("xsrf"))
-        || text.is_some_and(|t| t.contains("grant_type"))
+    ex.request.posts_to_token_path() || text.is_some_and(|t| t.contains("grant_type"))
 }
 
 fn cut_at_char_boundary(s: &str, max: usize) -> &str {

@@ -138,17 +138,7 @@ fn is_preflight(x: &Exchange) -> bool {
 }
 
 fn is_token_request(x: &Exchange) -> bool {
-    let url = x.url();
-    let last = url
-        .path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("");
-    let last = last.to_ascii_lowercase();
-    x.request.method.eq_ignore_ascii_case("POST")
-        && (last.contains("token") || last.contains("refresh"))
-        && !last.contains("csrf")
+    x.request.posts_to_token_path()
 }
 
 fn redirect_target(x: &Exchange) -> Option<String> {

@@ -9,17 +9,25 @@ use authlens::diagnose::{self, Config, ExchangeReport, Summary};
 use authlens::diagnostic::Diagnostic;
 use authlens::exchange::Exchange;
 use authlens::har::{self, HarDiagnostic, HarDocument, Sanitization, Software};
+use authlens::redact::{self, RedactOptions};
 
 use crate::style::Style;
 use crate::{args, render, Failure};
 
 pub const USAGE: &str = "authlens har [--json] [--all] [--leeway SECS] FILE
+       authlens har --redact OUT.har [--no-claims] [--keep-bodies] FILE
   Analyse a HAR 1.2 file (Chrome, Firefox, Safari, Playwright exports): each auth-relevant
   exchange with its decoded credentials and challenges, and the diagnosis — ranked
   findings with evidence and fixes. Times come from the HAR, never from this machine.
   --all           include every exchange, not only auth-relevant ones
   --leeway SECS   clock-skew allowance for token times (default 60)
   --json          print {\"creator\",\"browser\",\"summary\",\"sanitization\",\"exchanges\":[…],\"diagnostics\":[…]}
+  --redact OUT    write a redacted copy (valid HAR 1.2) instead: secrets become markers that
+                  name what was removed and its length; the scheme, JWT header and claims
+                  (exp, iat, nbf, aud, iss, scope, …), cookie names and attributes stay, so
+                  the copy still diagnoses the same. Prints what was removed where.
+  --no-claims     with --redact: drop JWT claims too
+  --keep-bodies   with --redact: keep bodies (secrets in them still redacted)
   FILE '-' reads standard input. A file that is not HAR exits 1 naming the line and column.";
 
 /// One exchange in the output.
@@ -104,10 +112,24 @@ pub fn load(path: &str) -> Result<HarDocument, Failure> {
 }
 
 pub fn run(argv: &[String], style: Style) -> Result<(), Failure> {
-    let a = args::parse(argv, &["leeway"], &["json", "all"])?;
+    let a = args::parse(
+        argv,
+        &["leeway", "redact"],
+        &["json", "all", "no-claims", "keep-bodies"],
+    )?;
     let [path] = a.positionals.as_slice() else {
         return Err(Failure::Usage("give exactly one HAR file".into()));
     };
+    if let Some(out) = a.option("redact") {
+        return redact(
+            path,
+            out,
+            !a.flag("no-claims"),
+            a.flag("keep-bodies"),
+            a.flag("json"),
+            style,
+        );
+    }
     let mut config = Config::default();
     if let Some(l) = a.option("leeway") {
         config.leeway_secs = l
@@ -213,4 +235,47 @@ fn print_human(
             );
         }
     }
+}
+
+fn redact(
+    path: &str,
+    out: &str,
+    keep_claims: bool,
+    keep_bodies: bool,
+    json: bool,
+    style: Style,
+) -> Result<(), Failure> {
+    let doc = load(path)?;
+    let options = RedactOptions {
+        keep_claims,
+        keep_bodies,
+        ..RedactOptions::default()
+    };
+    let redacted = redact::redact_document(&doc, &options);
+    std::fs::write(out, redacted.to_har())
+        .map_err(|e| Failure::Input(format!("cannot write {out}: {e}")))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&redacted.summary)
+                .map_err(|e| Failure::Input(e.to_string()))?
+        );
+        return Ok(());
+    }
+    println!(
+        "{} → {}: {}",
+        render::safe(path),
+        render::safe(out),
+        style.bold(&redacted.summary.line())
+    );
+    for item in &redacted.summary.items {
+        let entry = item.entry.map(|e| format!("#{e} ")).unwrap_or_default();
+        println!(
+            "  {entry}{}: {} ({} chars)",
+            render::safe(&item.location),
+            render::safe(&item.what),
+            item.length
+        );
+    }
+    Ok(())
 }

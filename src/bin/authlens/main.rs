@@ -19,6 +19,8 @@ mod har;
 #[cfg(not(target_arch = "wasm32"))]
 mod render;
 #[cfg(not(target_arch = "wasm32"))]
+mod report;
+#[cfg(not(target_arch = "wasm32"))]
 mod style;
 #[cfg(not(target_arch = "wasm32"))]
 mod token;
@@ -38,6 +40,8 @@ Usage:
   authlens challenge [--json] [--proxy] VALUE...   parse and explain WWW-Authenticate
   authlens token [--json] [--at TIME] VALUE        decode and judge a credential
   authlens har [--json] [--all] FILE               analyse a HAR file
+  authlens har --redact OUT.har FILE               write a redacted, shareable copy
+  authlens report [--json] FILE.har                a redacted report for a bug ticket
   authlens demo [--port N] [--www DIR] [--extension DIR] [--launch]
   authlens help
 
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         "challenge" => (challenge::run(rest, style), challenge::USAGE),
         "token" => (token::run(rest, style), token::USAGE),
         "har" => (har::run(rest, style), har::USAGE),
+        "report" => (report::run(rest, style), report::USAGE),
         "demo" => (demo::run(rest, style), demo::USAGE),
         "help" | "--help" | "-h" => {
             let topic = rest.first().map(String::as_str);
@@ -103,6 +108,7 @@ fn usage_for(topic: Option<&str>) -> &'static str {
         Some("challenge") => challenge::USAGE,
         Some("token") => token::USAGE,
         Some("har") => har::USAGE,
+        Some("report") => report::USAGE,
         Some("demo") => demo::USAGE,
         _ => USAGE,
     }
