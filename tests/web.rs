@@ -13,10 +13,12 @@
 use authlens::diagnose::{Analyzer, Config, ExchangeReport};
 use authlens::exchange::{Exchange, Headers, Request, Response};
 use authlens::finding::{Finding, Severity};
+use authlens::time::Timestamp;
 use authlens::web::dom::{self, el};
 use authlens::web::filter::{Query, RowFacts, TermKind};
 use authlens::web::list::{Keyed, Rows, VirtualList};
 use authlens::web::store::Log;
+use authlens::web::views::flow::{buckets, sequence, spikes, Bucket};
 use authlens::web::views::lifetime::{geometry, LifetimeState};
 use authlens::web::views::secrets;
 use wasm_bindgen_test::*;
@@ -551,6 +553,85 @@ fn property_lifetime_geometry_stays_on_the_bar() {
             Ok(())
         },
     );
+}
+
+// ---- flow ----------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn flow_buckets_split_the_span_and_count_failures() {
+    let t = |s: i64| Timestamp(s * 1000);
+    // Slices are half-open: [0 s, 5 s) and [5 s, 10 s].
+    let samples = [(t(0), true), (t(4), false), (t(9), true), (t(10), true)];
+    let b = buckets(&samples, 2);
+    assert_eq!(
+        b,
+        vec![
+            Bucket {
+                total: 2,
+                failures: 1
+            },
+            Bucket {
+                total: 2,
+                failures: 2
+            }
+        ]
+    );
+    assert_eq!(buckets(&[], 4), vec![Bucket::default(); 4]);
+    assert_eq!(
+        buckets(&[(t(3), true)], 3)
+            .iter()
+            .map(|b| b.total)
+            .sum::<usize>(),
+        1
+    );
+}
+
+#[wasm_bindgen_test]
+fn flow_spikes_need_a_real_outlier() {
+    let quiet = |f| Bucket {
+        total: 10,
+        failures: f,
+    };
+    let mut b = vec![
+        quiet(0),
+        quiet(1),
+        quiet(0),
+        quiet(1),
+        quiet(0),
+        quiet(1),
+        quiet(0),
+        quiet(1),
+    ];
+    assert!(spikes(&b).is_empty());
+    b.push(quiet(9));
+    assert_eq!(spikes(&b), vec![8]);
+    // Uniformly high is not a spike.
+    assert!(spikes(&[quiet(5), quiet(5), quiet(5), quiet(5)]).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn flow_sequence_lanes_follow_origins_in_order_of_use() {
+    let mut log = Log::new(10);
+    let mut analyzer = Analyzer::new(Config::default());
+    for (i, url) in [
+        "https://app.test/",
+        "https://api.test/me",
+        "https://app.test/x",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut x = exchange(url, 200, None);
+        x.index = i;
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    // Nothing links these: the diagram holds the selected exchange alone.
+    let seq = sequence(&log, 1);
+    assert_eq!(seq.lanes, vec!["https://api.test".to_owned()]);
+    assert_eq!(seq.steps.len(), 1);
+    assert!(seq.steps[0].selected);
+    assert_eq!(seq.steps[0].request, "GET /me");
 }
 
 // ---- masking --------------------------------------------------------------------------

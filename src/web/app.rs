@@ -18,13 +18,17 @@ use web_sys::{Element, KeyboardEvent};
 use crate::diagnose::{Analyzer, Config};
 use crate::exchange::Exchange;
 use crate::fixes::Action;
+use crate::har::EntryMeta;
+use crate::redact::RedactOptions;
 
 use super::actions::{self, ClearWhat, OriginChoice};
 use super::dom::{self, el, set_text, toggle_class, El, Slot};
+use super::export::{self, ExportKind};
 use super::filter::Query;
 use super::import;
 use super::list::VirtualList;
-use super::store::{Log, DEFAULT_CAPACITY};
+use super::slice::Job;
+use super::store::{Log, DEFAULT_CAPACITY, IMPORT_CAPACITY};
 use super::views::detail::{self, Tab};
 use super::views::format;
 use super::views::rows::{self, LogRows, ROW_HEIGHT};
@@ -66,23 +70,37 @@ pub enum NoticeKind {
     Info,
 }
 
+/// An exchange on its way in, with its HAR entry's metadata when there is one (the
+/// browser's network error explains some status-0 failures).
+pub type Incoming = (Exchange, Option<EntryMeta>);
+
 /// How far a bulk load (backfill, HAR import) has come.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Progress {
     /// Done so far, 0.0 to 1.0.
     pub fraction: f64,
     /// What the bar says, e.g. `Loading requests 120 / 5000`.
     pub text: String,
+    /// The job, when the user may cancel it.
+    pub cancel: Option<Job>,
 }
 
 /// Everything that can happen to the app.
 pub enum Msg {
     /// Exchanges captured live (ignored while recording is off).
-    Captured(Vec<Exchange>),
+    Captured(Vec<Incoming>),
     /// Exchanges imported from a file or a paste.
-    Imported(Vec<Exchange>),
+    Imported(Vec<Incoming>),
     /// Bulk loading progress; `None` hides the bar.
     Progress(Option<Progress>),
+    /// The user cancelled the bulk load in progress.
+    CancelProgress,
+    /// Show (or, with `None`, hide) a note about the data under the toolbar.
+    Banner(Option<String>),
+    /// Restart the diagnosis with these settings (before an import's first entries).
+    Reanalyze(Config),
+    /// Export the shown requests, redacted with these options.
+    Export(ExportKind, RedactOptions),
     /// Select the entry with this id.
     Select(u64),
     /// Close the detail pane.
@@ -149,6 +167,8 @@ struct Ui {
     progress: Element,
     progress_bar: Element,
     progress_text: Element,
+    progress_cancel: Element,
+    banner: Element,
     record: Option<Element>,
 }
 
@@ -157,6 +177,7 @@ struct State {
     analyzer: Analyzer,
     selected: Option<u64>,
     related: Vec<u64>,
+    running_job: Option<Job>,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -177,10 +198,15 @@ impl App {
         let (root, ui) = build(&app, host);
         let _ = parent.append_child(&root);
         *app.0.state.borrow_mut() = Some(State {
-            log: Log::new(DEFAULT_CAPACITY),
+            log: Log::new(match host {
+                Host::Panel => DEFAULT_CAPACITY,
+                // A HAR file is analysed whole; the page holds only what the user opened.
+                Host::Page => IMPORT_CAPACITY,
+            }),
             analyzer: Analyzer::new(Config::default()),
             selected: None,
             related: Vec::new(),
+            running_job: None,
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -231,6 +257,76 @@ fn separator() -> El {
     el("div").class("toolbar-sep").attr("role", "separator")
 }
 
+/// The Export menu: redaction options, then the three exports of the shown requests.
+fn export_menu(app: &App) -> El {
+    let menu = el("div").class("menu").attr("role", "menu");
+    let menu_node = menu.node().clone();
+    let item = |label: &str, kind: ExportKind, name: &str| {
+        let app = app.clone();
+        let menu_node = menu_node.clone();
+        el("button")
+            .class("menu-item")
+            .attr("role", "menuitem")
+            .attr("data-export", name)
+            .text(label)
+            .on("click", move |_| {
+                let checked = |class: &str| {
+                    menu_node
+                        .query_selector(&format!("input.{class}"))
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .is_some_and(|i| i.checked())
+                };
+                let opts = RedactOptions::default()
+                    .with_claims(checked("keep-claims"))
+                    .with_bodies(checked("keep-bodies"));
+                if let Some(details) = menu_node.parent_element() {
+                    let _ = details.remove_attribute("open");
+                }
+                app.dispatch(Msg::Export(kind, opts));
+            })
+    };
+    el("details")
+        .class("export-menu")
+        .child(
+            el("summary")
+                .class("text-button")
+                .attr("title", "Export the shown requests, secrets redacted")
+                .text("Export"),
+        )
+        .child(
+            menu.child(
+                el("div")
+                    .class("menu-note")
+                    .text("The shown requests, with every secret redacted."),
+            )
+            .child(checkbox(
+                "Keep JWT claims (exp, aud, scope…)",
+                "keep-claims",
+                true,
+                |_| {},
+            ))
+            .child(checkbox(
+                "Keep bodies (redacted)",
+                "keep-bodies",
+                false,
+                |_| {},
+            ))
+            .child(item("Download redacted HAR", ExportKind::Har, "har"))
+            .child(item(
+                "Copy report (Markdown)",
+                ExportKind::ReportMarkdown,
+                "report-markdown",
+            ))
+            .child(item(
+                "Download report (JSON)",
+                ExportKind::ReportJson,
+                "report-json",
+            )),
+        )
+}
+
 fn build(app: &App, host: Host) -> (Element, Ui) {
     let live = host == Host::Panel;
     let a = app.clone();
@@ -265,6 +361,9 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         })
     });
     let a = app.clone();
+    // Off by default, and never switched on by itself: the requests around a failure (the
+    // preflight, the refresh, the redirect) are often its explanation, and a list that
+    // changes under the user's hands is worse than a highlighted row and a counter.
     let auth_only = checkbox("Auth failures only", "auth-only", false, move |on| {
         a.dispatch(Msg::AuthOnly(on))
     });
@@ -320,6 +419,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
                     }),
             )
     });
+    let export_menu = export_menu(app);
     let toolbar = el("div")
         .class("toolbar")
         .attr("role", "toolbar")
@@ -334,18 +434,30 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .child(el("div").class("spacer"))
         .child(failures)
         .child_opt(import)
+        .child(export_menu)
         .child_opt(clear_site);
 
     let progress_bar = el("div").class("progress-bar");
     let progress_bar_node = progress_bar.node().clone();
     let progress_text = el("span").class("progress-text");
     let progress_text_node = progress_text.node().clone();
+    let a = app.clone();
+    let progress_cancel = el("button")
+        .class("text-button")
+        .class("progress-cancel")
+        .text("Cancel")
+        .flag("hidden", true)
+        .on("click", move |_| a.dispatch(Msg::CancelProgress));
+    let progress_cancel_node = progress_cancel.node().clone();
     let progress = el("div")
         .class("progress")
         .attr("role", "progressbar")
+        .attr("aria-valuemin", "0")
+        .attr("aria-valuemax", "100")
         .flag("hidden", true)
         .child(progress_bar)
-        .child(progress_text);
+        .child(progress_text)
+        .child(progress_cancel);
     let progress_node = progress.node().clone();
 
     let list = VirtualList::new(ROW_HEIGHT);
@@ -421,10 +533,16 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         );
     let confirm = el("div").class("confirm-host");
     let confirm_node = confirm.node().clone();
+    let banner = el("div")
+        .class("banner")
+        .attr("role", "note")
+        .flag("hidden", true);
+    let banner_node = banner.node().clone();
     let root = el("div")
         .class("app")
         .child(toolbar)
         .child(confirm)
+        .child(banner)
         .child(progress)
         .child(main)
         .child(statusbar);
@@ -465,6 +583,8 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         progress: progress_node,
         progress_bar: progress_bar_node,
         progress_text: progress_text_node,
+        progress_cancel: progress_cancel_node,
+        banner: banner_node,
         record: record_node,
     };
     (root.into_static(), ui)
@@ -528,14 +648,14 @@ impl State {
         }
     }
 
-    fn add(&mut self, batch: Vec<Exchange>, host: Host, app: &App) {
+    fn add(&mut self, batch: Vec<Incoming>, host: Host, app: &App) {
         if batch.is_empty() {
             return;
         }
         let follow = self.ui.list.is_at_end();
         let mut revised = Vec::new();
-        for x in batch {
-            let update = self.analyzer.push_ref(&x);
+        for (x, meta) in batch {
+            let update = self.analyzer.push_entry(&x, meta.as_ref());
             self.log.push(x, update.report);
             for revision in &update.revisions {
                 if let Some(id) = self.log.apply(revision) {
@@ -561,6 +681,8 @@ impl State {
                 self.ui.list.replace_row(id, row);
             }
             if self.selected == Some(id) {
+                // A revision can link the selected exchange to others.
+                self.set_related(self.log.related(id));
                 self.show_detail(app);
             }
         }
@@ -582,7 +704,7 @@ impl State {
         let had_focus = dom::document()
             .and_then(|d| d.active_element())
             .is_some_and(|a| self.ui.detail.host().contains(Some(&a)));
-        let view = detail::render(entry, self.tab, self.reveal, app);
+        let view = detail::render(&self.log, entry, self.tab, self.reveal, app);
         self.ui.detail.show(view);
         toggle_class(&self.ui.main, "has-detail", true);
         if had_focus {
@@ -686,12 +808,50 @@ impl State {
             Msg::Imported(batch) => self.add(batch, host, app),
             Msg::Progress(progress) => {
                 dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
+                self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
+                dom::set_flag(
+                    &self.ui.progress_cancel,
+                    "hidden",
+                    self.running_job.is_none(),
+                );
                 if let Some(p) = progress {
                     let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
                     dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
                     set_text(&self.ui.progress_text, &p.text);
                     dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
                 }
+            }
+            Msg::CancelProgress => {
+                if let Some(job) = self.running_job.take() {
+                    job.cancel();
+                    dom::set_flag(&self.ui.progress, "hidden", true);
+                    self.notice(
+                        NoticeKind::Info,
+                        &format!(
+                            "Import cancelled after {}.",
+                            format::count(self.log.len(), "entry", "entries")
+                        ),
+                    );
+                }
+            }
+            Msg::Reanalyze(config) => self.analyzer = Analyzer::new(config),
+            Msg::Export(kind, opts) => {
+                let shown: Vec<Exchange> = self
+                    .log
+                    .visible()
+                    .iter()
+                    .filter_map(|id| self.log.get(*id))
+                    .map(|e| e.exchange.clone())
+                    .collect();
+                if shown.is_empty() {
+                    self.notice(NoticeKind::Info, "Nothing to export: no request is shown.");
+                } else {
+                    export::run(app, kind, shown, opts);
+                }
+            }
+            Msg::Banner(text) => {
+                dom::set_flag(&self.ui.banner, "hidden", text.is_none());
+                set_text(&self.ui.banner, text.as_deref().unwrap_or(""));
             }
             Msg::Select(id) => {
                 if self.log.get(id).is_some() {
@@ -795,6 +955,12 @@ impl State {
     }
 
     fn clear(&mut self, host: Host) {
+        // Clearing mid-import stops the import too, or its next slices would refill the list.
+        if let Some(job) = self.running_job.take() {
+            job.cancel();
+            dom::set_flag(&self.ui.progress, "hidden", true);
+        }
+        dom::set_flag(&self.ui.banner, "hidden", true);
         self.deselect();
         self.log.clear();
         self.analyzer = Analyzer::new(Config::default());

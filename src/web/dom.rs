@@ -37,6 +37,22 @@ fn create(tag: &'static str) -> Element {
     }
 }
 
+/// The SVG namespace, for [`svg`] elements.
+pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// Starts building an SVG element (`svg`, `line`, `text`, `polyline`…), with the same
+/// text-only guarantees as [`el`].
+pub fn svg(tag: &'static str) -> El {
+    let node = match document().map(|d| d.create_element_ns(Some(SVG_NS), tag)) {
+        Some(Ok(e)) => e,
+        _ => js_sys::Object::new().unchecked_into(),
+    };
+    El {
+        node,
+        listeners: Vec::new(),
+    }
+}
+
 /// Starts building a `tag` element: `el("div").class("row").text(&s).child(...)`.
 pub fn el(tag: &'static str) -> El {
     El {

@@ -7,9 +7,10 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::har::HarReader;
+use crate::diagnose::Config;
+use crate::har::{sanitization, HarDocument, HarReader};
 
-use super::app::{App, Msg, NoticeKind, Progress};
+use super::app::{App, Incoming, Msg, NoticeKind, Progress};
 use super::slice::{self, Job};
 use super::views::format;
 
@@ -31,18 +32,42 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
     app.dispatch(Msg::Clear);
     let app = app.clone();
     let (mut entries, mut problems) = (0usize, 0usize);
+    // Whether the file is a sanitized export decides how absent credentials are judged,
+    // so the first entries wait until a sample has been looked at.
+    let mut sample: HarDocument = reader.header().clone();
+    let mut judged = false;
+    let mut held: Vec<Incoming> = Vec::new();
+    let job_slot: Rc<RefCell<Option<Job>>> = Rc::new(RefCell::new(None));
+    let job_for_slices = job_slot.clone();
     let job = slice::run_sliced(move |deadline| {
-        let mut exchanges = Vec::new();
         let (bytes_done, total_bytes, done) = loop {
             let batch = reader.next_batch(64);
             entries += batch.exchanges.len();
             problems += batch.diagnostics.len();
-            exchanges.extend(batch.exchanges);
+            if !judged {
+                sample.exchanges.extend(batch.exchanges.iter().cloned());
+                sample.meta.extend(batch.meta.iter().cloned());
+            }
+            // `meta` is in the same order as `exchanges` (one per readable entry).
+            let mut meta = batch.meta.into_iter();
+            held.extend(batch.exchanges.into_iter().map(|x| (x, meta.next())));
             if batch.done || deadline.passed() {
                 break (batch.bytes_done, batch.total_bytes, batch.done);
             }
         };
-        app.dispatch(Msg::Imported(exchanges));
+        if !judged && (done || sample.exchanges.len() >= SANITIZATION_SAMPLE) {
+            judged = true;
+            let sanitized = sanitization(&sample).likely_sanitized;
+            sample = HarDocument::default();
+            app.dispatch(Msg::Reanalyze(Config {
+                credentials_removed_at_export: sanitized,
+                ..Config::default()
+            }));
+            app.dispatch(Msg::Banner(sanitized.then(|| SANITIZED_NOTE.to_owned())));
+        }
+        if judged {
+            app.dispatch(Msg::Imported(std::mem::take(&mut held)));
+        }
         let progress = (!done).then(|| Progress {
             fraction: bytes_done as f64 / total_bytes.max(1) as f64,
             text: format!(
@@ -50,6 +75,7 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
                 format::bytes(bytes_done),
                 format::bytes(total_bytes)
             ),
+            cancel: job_for_slices.borrow().clone(),
         });
         app.dispatch(Msg::Progress(progress));
         if done {
@@ -64,8 +90,15 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
         }
         !done
     });
+    *job_slot.borrow_mut() = Some(job.clone());
     *current.borrow_mut() = Some(job);
 }
+
+/// Entries the sanitized-export check looks at.
+const SANITIZATION_SAMPLE: usize = 1000;
+
+/// Shown for a file that looks like Chrome's "Export HAR (sanitized)".
+const SANITIZED_NOTE: &str = "This HAR looks like Chrome's sanitized export: Authorization, Cookie and Set-Cookie were removed when it was saved, so the credential evidence is missing — requests may look as if they sent no credentials when they did. To keep them, enable DevTools Settings → Preferences → Network → \"Allow to generate HAR with sensitive data\" and export with \"Export HAR (with sensitive data)\".";
 
 /// Reads the file chosen in the `<input type=file>` that fired `event` and imports it.
 pub fn import_file_from(event: &web_sys::Event, app: &App, current: &Rc<RefCell<Option<Job>>>) {

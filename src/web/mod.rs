@@ -20,6 +20,7 @@ pub mod bench_api;
 pub mod chrome;
 pub mod clipboard;
 pub mod dom;
+pub mod export;
 pub mod filter;
 pub mod import;
 pub mod list;

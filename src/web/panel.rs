@@ -15,7 +15,7 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::har::entry_from_json;
+use crate::har::parse_entry;
 
 use super::app::{App, Host, Msg, NoticeKind, Progress};
 use super::chrome::{self, HarEntry};
@@ -43,6 +43,9 @@ fn entry_key(entry: &JsValue) -> String {
         get(&request, "url").as_string().unwrap_or_default()
     )
 }
+
+/// Queued entries above which the panel shows a progress bar.
+const PROGRESS_BACKLOG: usize = 100;
 
 /// Response bodies above this size are not fetched (error bodies are small; the
 /// diagnosis reads at most 64 KiB anyway).
@@ -205,8 +208,8 @@ impl Ingest {
                     .and_then(|j| j.as_string())
                     .unwrap_or_default();
                 // A bad entry is skipped, not fatal.
-                if let Ok(x) = entry_from_json(&json, s.done) {
-                    batch.push(x);
+                if let Ok(parsed) = parse_entry(&json, s.done) {
+                    batch.push((parsed.exchange, Some(parsed.meta)));
                 }
                 s.done += 1;
                 if deadline.passed() {
@@ -219,9 +222,11 @@ impl Ingest {
             (s.done, s.total, more)
         };
         self.app.dispatch(Msg::Captured(batch));
-        let progress = (done < total).then(|| Progress {
+        // Live traffic keeps a short queue; the bar is for backlogs (a big backfill).
+        let progress = (total.saturating_sub(done) > PROGRESS_BACKLOG).then(|| Progress {
             fraction: done as f64 / total as f64,
             text: format!("Loading requests {done} / {total}"),
+            cancel: None,
         });
         self.app.dispatch(Msg::Progress(progress));
         more

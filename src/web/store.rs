@@ -11,8 +11,11 @@ use crate::exchange::Exchange;
 
 use super::filter::{Query, RowFacts};
 
-/// Default bound on the log: older exchanges are dropped (and counted) beyond it.
+/// Default bound on the live log: older exchanges are dropped (and counted) beyond it.
 pub const DEFAULT_CAPACITY: usize = 10_000;
+
+/// Bound for the analyzer page, which holds one user-chosen HAR file.
+pub const IMPORT_CAPACITY: usize = 200_000;
 
 /// One captured exchange and its diagnosis.
 #[derive(Debug, Clone)]

@@ -3,8 +3,8 @@
 
 use super::super::app::{App, Msg};
 use super::super::dom::{el, event_checked, View};
-use super::super::store::Entry;
-use super::{challenge, credentials, diagnosis, headers};
+use super::super::store::{Entry, Log};
+use super::{challenge, credentials, diagnosis, flow, headers};
 use crate::time::Timestamp;
 
 /// The detail tabs, in strip order.
@@ -19,6 +19,8 @@ pub enum Tab {
     Challenge,
     /// Request and response headers, auth-related ones set apart.
     Headers,
+    /// The linked exchanges as a sequence diagram, and the failure rate over time.
+    Flow,
 }
 
 impl Tab {
@@ -37,6 +39,7 @@ impl Tab {
         Tab::Credentials,
         Tab::Challenge,
         Tab::Headers,
+        Tab::Flow,
     ];
 
     /// The label on the tab.
@@ -46,6 +49,7 @@ impl Tab {
             Tab::Credentials => "Credentials",
             Tab::Challenge => "Challenge",
             Tab::Headers => "Headers",
+            Tab::Flow => "Flow",
         }
     }
 
@@ -56,6 +60,7 @@ impl Tab {
             Tab::Credentials => "credentials",
             Tab::Challenge => "challenge",
             Tab::Headers => "headers",
+            Tab::Flow => "flow",
         }
     }
 }
@@ -70,8 +75,8 @@ pub fn reference_time(entry: &Entry, fallback: Timestamp) -> Timestamp {
         .unwrap_or(fallback)
 }
 
-/// Draws the pane for `entry` with `tab` selected.
-pub fn render(entry: &Entry, tab: Tab, reveal: bool, app: &App) -> View {
+/// Draws the pane for `entry` (kept in `log`) with `tab` selected.
+pub fn render(log: &Log, entry: &Entry, tab: Tab, reveal: bool, app: &App) -> View {
     let close = {
         let app = app.clone();
         el("button")
@@ -122,6 +127,7 @@ pub fn render(entry: &Entry, tab: Tab, reveal: bool, app: &App) -> View {
         ),
         Tab::Challenge => challenge::render(x.response.status, &x.response.headers),
         Tab::Headers => headers::render(entry, reveal),
+        Tab::Flow => flow::render(log, entry.id),
     };
     el("div")
         .class("detail")

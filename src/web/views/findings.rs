@@ -118,9 +118,9 @@ pub fn snippet(label: &str, code: &str, app: &App) -> El {
                 el("button")
                     .class("icon-button")
                     .class("copy")
-                    .attr("title", "Copy")
+                    .attr("title", "Copy to the clipboard")
                     .attr("aria-label", &format!("Copy {label} snippet"))
-                    .text("⧉")
+                    .text("Copy")
                     .on("click", move |_| {
                         app.dispatch(Msg::Copy(text.clone()));
                     }),

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod detail;
 pub mod diagnosis;
 pub mod findings;
+pub mod flow;
 pub mod format;
 pub mod headers;
 pub mod lifetime;

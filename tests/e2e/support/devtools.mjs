@@ -35,7 +35,9 @@ export async function launchWithDevTools({ theme = "default", extensionDir = joi
       devtools: {
         preferences: {
           currentDockState: '"bottom"',
+          // The DevTools theme; older builds read `uiTheme`, current ones `ui-theme`.
           uiTheme: JSON.stringify(theme),
+          "ui-theme": JSON.stringify(theme),
           // The docked DevTools' height: tall enough for a useful panel screenshot.
           "inspector-view.split-view-state": JSON.stringify({ vertical: { size: 0 }, horizontal: { size: 520 } }),
         },

@@ -6,10 +6,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchWithDevTools, openPanel } from "../support/devtools.mjs";
+import { launchWithDevTools, openPanel, screenshotPanel } from "../support/devtools.mjs";
 import { startPlayground } from "../support/playground.mjs";
 import { rows, waitForRow } from "../support/panel.mjs";
-import { ARTIFACTS } from "../support/paths.mjs";
+import { ARTIFACTS, ROOT } from "../support/paths.mjs";
 
 /** Sets the filter box as if typed. */
 async function setFilter(panel, text) {
@@ -62,18 +62,9 @@ describe("Auth panel features in real DevTools", () => {
     await playground?.stop();
   });
 
-  // Scenarios where the panel shows what the engine concludes, but the engine (or what
-  // Chromium lets DevTools see) does not yet reach the playground's expected finding.
-  // Reported, not hidden: each runs as a TODO subtest and shows what was displayed.
-  const KNOWN_GAPS = {
-    "bearer-undefined": "diagnose: the credential verdict bearer-placeholder does not reach the report (invalid-token only)",
-    "not-yet-valid": "diagnose: token-not-yet-valid does not reach the report (invalid-token only)",
-    "clock-skew": "diagnose: clock-skew does not reach the report (invalid-token only)",
-    "alg-none": "diagnose: alg-none does not reach the report (invalid-token only)",
-    "digest-stale": "diagnose: with the JSON body, token-expired outranks digest-stale-nonce",
-    "proxy-auth": "Chromium fails a 407 from a non-proxy (net::ERR_UNEXPECTED_PROXY_AUTH): DevTools shows status 0",
-    "login-redirect": "diagnose: no finding on the 302 → /login chain",
-  };
+  // Scenarios whose expected finding cannot be reached from what Chromium lets DevTools
+  // see would be listed here (id → reason) and run as TODO subtests. None today.
+  const KNOWN_GAPS = {};
 
   it("puts each playground scenario's expected finding on top", async (t) => {
     const results = [];
@@ -170,6 +161,27 @@ describe("Auth panel features in real DevTools", () => {
     await setFilter(panel, "");
   });
 
+  it("links a CORS preflight and its request in the list and in the Flow tab", async () => {
+    await panel.click("button.clear");
+    await runScenario(env.page, "cors-preflight-401");
+    await setFilter(panel, "/api/cors-preflight-401");
+    const failed = await waitForRow(panel, (r) => r.method === "GET", { what: "the request after the preflight" });
+    await panel.click(`.vlist .row[data-key="${failed.key}"]`);
+    await panel.waitForSelector(".vlist .row.related");
+    const related = await rows(panel);
+    assert.ok(related.some((r) => r.method === "OPTIONS" && r.key !== failed.key), "the preflight is listed");
+    assert.ok(await panel.$eval(".vlist .row.related .c-method", (c) => c.textContent === "OPTIONS"), "the preflight row is marked as related");
+    await panel.click('.detail .tab[data-tab="flow"]');
+    await panel.waitForSelector(".flow-diagram .flow-step");
+    const steps = await panel.$$eval(".flow-diagram .flow-step", (gs) => gs.map((g) => ({ request: g.querySelector(".flow-request").textContent, selected: g.classList.contains("selected") })));
+    assert.deepEqual(steps.map((s) => s.request.split(" ")[0]), ["OPTIONS", "GET"]);
+    assert.deepEqual(steps.map((s) => s.selected), [false, true]);
+    assert.ok(await panel.$(".sparkline polyline"), "the failure-rate sparkline is drawn");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await screenshotPanel(env.devtools, join(ARTIFACTS, "flow.png"));
+    await setFilter(panel, "");
+  });
+
   it("Copy as cURL copies a masked command", async () => {
     await runScenario(env.page, "expired-jwt");
     await setFilter(panel, "rule:token-expired");
@@ -208,6 +220,42 @@ describe("Auth panel features in real DevTools", () => {
     await env.page.waitForSelector('button[data-scenario="expired-jwt"]');
     assert.match(await panel.$eval(".notice", (n) => n.textContent), /Reloaded/);
     await setFilter(panel, "");
+  });
+
+  it("records nothing while recording is off", async () => {
+    await panel.click("button.clear");
+    await panel.click("button.record");
+    assert.equal(await panel.$eval("button.record", (b) => b.getAttribute("aria-pressed")), "false");
+    await runScenario(env.page, "missing-challenge");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await rows(panel)).length, 0, "nothing was added");
+    await panel.click("button.record");
+    await runScenario(env.page, "missing-challenge");
+    await waitForRow(panel, (r) => r.name?.includes("/api/missing-challenge"));
+  });
+
+  it("keeps the log across navigations with Preserve log, and clears it without", async () => {
+    await runScenario(env.page, "expired-jwt");
+    await waitForRow(panel, (r) => r.name?.includes("/api/expired-jwt"));
+    assert.equal(await panel.$eval("input.preserve-log", (i) => i.checked), true, "on by default");
+    await env.page.goto(playground.url);
+    await env.page.waitForSelector('button[data-scenario="expired-jwt"]');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok((await rows(panel)).some((r) => r.name?.includes("/api/expired-jwt")), "kept across the navigation");
+    await panel.click("input.preserve-log");
+    await env.page.goto(playground.url);
+    await env.page.waitForSelector('button[data-scenario="expired-jwt"]');
+    await panel.waitForFunction(() => ![...document.querySelectorAll(".vlist .row .c-name")].some((c) => c.textContent.includes("/api/expired-jwt")));
+    await panel.click("input.preserve-log");
+  });
+
+  it("imports a colleague's HAR into the panel", async () => {
+    const input = await panel.$("label.import-har input[type=file]");
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
+    await panel.waitForFunction(() => /Imported 5 entries/.test(document.querySelector(".notice").textContent), { timeout: 10000 });
+    const shown = await rows(panel);
+    assert.ok(shown.some((r) => r.name === "api.example.com/v1/me" && r.authFail), JSON.stringify(shown.map((r) => r.name)));
+    await panel.click("button.clear");
   });
 
   it("stays responsive with 5,000 requests from the playground's burst", async () => {

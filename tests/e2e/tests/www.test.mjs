@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startPlayground } from "../support/playground.mjs";
 import { ROOT } from "../support/paths.mjs";
@@ -98,6 +98,100 @@ describe("www analyzer", () => {
     await page.waitForSelector(".detail-body[data-tab='diagnosis']");
     const top = await page.$eval(".diagnosis-tab", (t) => t.querySelector(".finding")?.dataset.rule ?? t.textContent);
     assert.ok(top.length > 0, "the diagnosis tab shows something");
+  });
+
+  it("exports a redacted HAR that keeps the diagnosis and re-imports", async () => {
+    const fixture = join(ROOT, "tests", "fixtures", "har", "chrome.har");
+    const original = JSON.parse(readFileSync(fixture, "utf8"));
+    const secrets = original.log.entries
+      .flatMap((e) => e.request.headers)
+      .filter((h) => /^(authorization|cookie)$/i.test(h.name))
+      .map((h) => h.value.replace(/^\S+\s+/, ""))
+      .filter((v) => v.length >= 12);
+    assert.ok(secrets.length > 0, "the fixture carries credentials");
+    const input = await page.$("input.har-file");
+    await input.uploadFile(fixture);
+    await page.waitForFunction(() => document.querySelectorAll(".vlist .row").length === 5);
+    const before = await page.$$eval(".vlist .row", (rs) => rs.map((r) => r.querySelector(".c-finding").dataset.rule ?? ""));
+
+    const downloads = mkdtempSync(join(tmpdir(), "authlens-dl-"));
+    const cdp = await page.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+    await page.click(".export-menu > summary");
+    await page.click('.export-menu button[data-export="har"]');
+    const file = join(downloads, "authlens-redacted.har");
+    const deadline = Date.now() + 10000;
+    while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(file), `downloaded: ${readdirSync(downloads)}`);
+    const text = readFileSync(file, "utf8");
+    const redacted = JSON.parse(text);
+    assert.equal(redacted.log.entries.length, 5);
+    for (const secret of secrets) {
+      assert.ok(!text.includes(secret), "no credential survives the export");
+    }
+    assert.match(await page.$eval(".notice", (n) => n.textContent), /redacted HAR \(\d+ secrets? removed/);
+
+    const redactedInput = await page.$("input.har-file");
+    await redactedInput.uploadFile(file);
+    await page.waitForFunction(() => /Imported 5 entries/.test(document.querySelector(".notice").textContent));
+    const after = await page.$$eval(".vlist .row", (rs) => rs.map((r) => r.querySelector(".c-finding").dataset.rule ?? ""));
+    assert.deepEqual(after, before, "the redacted capture is diagnosed the same way");
+    rmSync(downloads, { recursive: true, force: true });
+  });
+
+  it("copies a redacted Markdown report", async () => {
+    await page.evaluate(() => {
+      window.__copied = null;
+      document.addEventListener("copy", () => {
+        window.__copied = document.activeElement?.value ?? null;
+      }, { once: true });
+    });
+    await page.click(".export-menu > summary");
+    await page.click('.export-menu button[data-export="report-markdown"]');
+    await page.waitForFunction(() => window.__copied !== null);
+    const markdown = await page.evaluate(() => window.__copied);
+    assert.match(markdown, /^# /m);
+    assert.match(markdown, /401/);
+    assert.doesNotMatch(markdown, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, "no JWT in the report");
+  });
+
+  it("warns that a sanitized Chrome export lost its credentials", async () => {
+    const input = await page.$("input.har-file");
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome-sanitized.har"));
+    await page.waitForSelector(".banner:not([hidden])");
+    assert.match(await page.$eval(".banner", (b) => b.textContent), /sanitized export/);
+    await page.waitForFunction(() => /Imported/.test(document.querySelector(".notice").textContent));
+    const rules = await page.$$eval(".vlist .row .c-finding", (cs) => cs.map((c) => c.dataset.rule ?? ""));
+    assert.ok(rules.length > 0);
+    assert.ok(!rules.includes("missing-credentials") && !rules.includes("cookie-not-sent"), `a removed credential is not reported as missing: ${rules}`);
+    // A normal file clears the warning.
+    await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
+    await page.waitForFunction(() => document.querySelector(".banner").hidden && document.querySelectorAll(".vlist .row").length === 5);
+  });
+
+  it("shows a progress bar for a big HAR, and the final count matches", async () => {
+    const entry = (i) => ({
+      startedDateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 60)).toISOString(),
+      time: 12,
+      request: { method: "GET", url: `https://api.example.com/items/${i}`, httpVersion: "HTTP/1.1", headers: [{ name: "Authorization", value: "Bearer opaque-token-value-0123456789" }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+      response: { status: i % 10 === 0 ? 401 : 200, statusText: "", httpVersion: "HTTP/1.1", headers: [{ name: "Content-Type", value: "application/json" }], cookies: [], content: { size: 2, mimeType: "application/json", text: "{}" }, redirectURL: "", headersSize: -1, bodySize: 2 },
+      cache: {},
+      timings: { send: 0, wait: 10, receive: 2 },
+    });
+    const n = 20000;
+    const har = JSON.stringify({ log: { version: "1.2", creator: { name: "test", version: "1" }, entries: Array.from({ length: n }, (_, i) => entry(i)) } });
+    await page.$eval("textarea.paste", (t, v) => {
+      t.value = v;
+    }, har);
+    await page.click("button.decode");
+    await page.waitForSelector(".progress:not([hidden])", { timeout: 10000 });
+    await page.waitForFunction(() => /Imported 20000 entries/.test(document.querySelector(".notice").textContent), { timeout: 120000 });
+    const summary = await page.$eval(".summary", (s) => s.textContent);
+    assert.match(summary, /^20000 requests · 20000 shown · 2000 auth failures/, summary);
+    assert.match(await page.$eval(".failure-count", (e) => e.textContent), /2000 auth failures/);
+    await page.$eval("textarea.paste", (t) => {
+      t.value = "";
+    });
   });
 
   it("made no request outside its own folder", async () => {
