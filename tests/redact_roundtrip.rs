@@ -46,10 +46,7 @@ fn check_roundtrip(name: &str, doc: &har::HarDocument) {
         );
     }
     // Entries are renumbered by position on re-import: compare the findings in order.
-    let reimported: Vec<_> = analyze_doc(&back)
-        .into_iter()
-        .map(|(_, f)| f)
-        .collect();
+    let reimported: Vec<_> = analyze_doc(&back).into_iter().map(|(_, f)| f).collect();
     let expected: Vec<_> = before.into_iter().map(|(_, f)| f).collect();
     assert_eq!(
         expected, reimported,

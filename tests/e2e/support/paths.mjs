@@ -5,4 +5,4 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const DIST = join(ROOT, "dist");
 export const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
-export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
+export const SCREENSHOTS = join(ROOT, "tests", "e2e", "screenshots");
