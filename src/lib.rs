@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | 0 | [`base64`], [`diagnostic`], [`finding`], [`printable`], [`secret`], [`time`] | vocabulary every floor shares |
 //! | 1 | [`exchange`], [`challenge`], [`jose`], [`cookie`] | the request/response model and the grammars |
-//! | 2 | [`credentials`], [`har`], [`fixes`] | decoding what was sent; HAR import; the fix catalogue |
+//! | 2 | [`credentials`], [`curl`], [`har`], [`fixes`] | decoding what was sent; cURL and HAR import; the fix catalogue |
 //! | 3 | [`diagnose`], [`redact`] | from exchanges to ranked findings; secret removal |
 //! | 4 | [`report`] | Markdown / JSON reports |
 //!
@@ -27,6 +27,7 @@ pub mod exchange;
 pub mod jose;
 
 pub mod credentials;
+pub mod curl;
 pub mod fixes;
 pub mod har;
 

@@ -87,9 +87,42 @@ struct Page {
     import: Rc<RefCell<Option<Job>>>,
 }
 
+/// A pasted curl command: the request line, what was odd about the command, and every
+/// credential it would send, decoded.
+fn curl_view(command: &str) -> El {
+    let now = Timestamp(js_sys::Date::now() as i64);
+    let parsed = crate::curl::parse_curl(command.trim());
+    let r = &parsed.request;
+    let problems = (!parsed.diagnostics.is_empty()).then(|| {
+        el("ul")
+            .class("curl-diagnostics")
+            .children(parsed.diagnostics.iter().map(|d| {
+                el("li").text(&format!(
+                    "{} {} at byte {}: {}",
+                    d.severity.as_str(),
+                    d.code,
+                    d.offset,
+                    d.message
+                ))
+            }))
+    });
+    el("div")
+        .class("decoded")
+        .child(el("p").class("decoded-note").text(&format!(
+            "cURL command: {} {} · decoded in this page at {} (times are relative to now).",
+            r.method,
+            r.url,
+            format::utc_time(now)
+        )))
+        .child_opt(problems)
+        .child(credentials_view::render_request(r, now))
+}
+
 fn handle_text(page: &Page, text: String) {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
+    if crate::curl::looks_like_curl(trimmed) {
+        page.output.borrow_mut().show(curl_view(&text).into_view());
+    } else if trimmed.starts_with('{') {
         import::import_har(&page.app, &page.import, text.into_bytes());
     } else if !trimmed.is_empty() {
         page.output
@@ -118,10 +151,10 @@ pub fn start_www() -> Result<(), JsValue> {
         .class("paste")
         .attr("rows", "3")
         .attr("spellcheck", "false")
-        .attr("aria-label", "Paste a header value, a token or a HAR file")
+        .attr("aria-label", "Paste a header value, a token, a cURL command or a HAR file")
         .attr(
             "placeholder",
-            "Paste a WWW-Authenticate or Authorization value, a bare token, or a whole HAR file",
+            "Paste a WWW-Authenticate or Authorization value, a bare token, a cURL command (Copy as cURL), or a whole HAR file",
         );
     let textarea_node = textarea.node().clone();
     let decode = {

@@ -85,6 +85,26 @@ describe("www analyzer", () => {
     assert.ok(!info.text.includes(jwt), "the token itself is not shown");
   });
 
+  it("decodes every credential of a pasted cURL command, password never shown", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({ sub: "u1", iat: now - 3600, exp: now - 120 })}.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;
+    const command = `curl 'https://api.example.com/v1/me' \\\n  -H 'authorization: Bearer ${jwt}' \\\n  -H 'x-api-key: sk_live_abcdefghijklmnopqrstuvwx' \\\n  -u 'Aladdin:open sesame' --compressed`;
+    await page.$eval("textarea.paste", (t, v) => {
+      t.value = v;
+    }, command);
+    await page.click("button.decode");
+    await page.waitForSelector(".decoded .credential");
+    const text = await page.$eval(".decoded", (d) => d.textContent);
+    assert.match(text, /cURL command: GET https:\/\/api\.example\.com\/v1\/me/);
+    const count = await page.$$eval(".decoded .credential", (cs) => cs.length);
+    assert.ok(count >= 3, `bearer, api key and basic decoded (${count}): ${text}`);
+    assert.match(text, /Aladdin/);
+    assert.ok(!text.includes("open sesame"), "the Basic password is never shown");
+    assert.ok(!text.includes("sk_live_abcdefghijklmnopqrstuvwx"), "the API key is masked");
+    assert.ok(!text.includes(jwt), "the token is masked");
+    assert.match(text, /expired/);
+  });
+
   it("analyses a HAR file from the file input with the shared views", async () => {
     const input = await page.$("input.har-file");
     await input.uploadFile(join(ROOT, "tests", "fixtures", "har", "chrome.har"));
