@@ -11,12 +11,33 @@
 //! [`Slot`] shows another one) removes them, so re-rendering the detail pane does not leak
 //! closures.
 
+use std::borrow::Cow;
+
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlElement};
 
 thread_local! {
     static DOCUMENT: Option<Document> = web_sys::window().and_then(|w| w.document());
+}
+
+/// Captured text as it may be shown: bidi overrides, zero-width and control characters
+/// become visible `\u{…}` escapes ([`crate::printable::escape_controls`]), so a header
+/// cannot reorder what the user reads (`files/\u{202E}gpj.exe`). Line breaks survive:
+/// bodies and pretty-printed JSON are multi-line, and a DOM text node cannot be abused
+/// by them the way a terminal can.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| !matches!(c, '\n' | '\r') && crate::printable::is_unsafe_char(c);
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for piece in text.split_inclusive(['\n', '\r']) {
+        let line = piece.strip_suffix(['\n', '\r']).unwrap_or(piece);
+        out.push_str(&crate::printable::escape_controls(line));
+        out.push_str(piece.get(line.len()..).unwrap_or_default());
+    }
+    Cow::Owned(out)
 }
 
 /// The page's document, when there is one (there is none in a worker).
@@ -93,8 +114,13 @@ impl El {
     }
 
     /// Sets an attribute; the value may be captured data (it is never parsed as markup).
+    /// Tooltips and accessible names are read by people, so they get [`shown`] too.
     pub fn attr(self, name: &'static str, value: &str) -> Self {
-        let _ = self.node.set_attribute(name, value);
+        let value = match name {
+            "title" | "aria-label" => shown(value),
+            _ => Cow::Borrowed(value),
+        };
+        let _ = self.node.set_attribute(name, &value);
         self
     }
 
@@ -117,7 +143,7 @@ impl El {
 
     /// Replaces the content with `text`, as text.
     pub fn text(self, text: &str) -> Self {
-        self.node.set_text_content(Some(text));
+        self.node.set_text_content(Some(&shown(text)));
         self
     }
 
@@ -144,7 +170,7 @@ impl El {
     /// Appends a text node (for mixed inline content).
     pub fn text_node(self, text: &str) -> Self {
         if let Some(doc) = document() {
-            let _ = self.node.append_child(&doc.create_text_node(text));
+            let _ = self.node.append_child(&doc.create_text_node(&shown(text)));
         }
         self
     }
@@ -238,7 +264,7 @@ impl Slot {
 
 /// Replaces an existing element's content with `text`, as text.
 pub fn set_text(node: &Element, text: &str) {
-    node.set_text_content(Some(text));
+    node.set_text_content(Some(&shown(text)));
 }
 
 /// Adds or removes a class.

@@ -19,9 +19,10 @@ const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 /**
  * Launches headless Chromium with dist/chrome loaded and DevTools docked at the bottom.
  * Resolves to { browser, devtools, page, userDataDir, close() } where `page` is the
- * inspected tab and `devtools` the DevTools window as a puppeteer Page.
+ * inspected tab and `devtools` the DevTools window as a puppeteer Page. `onLaunch(browser)`,
+ * if given, runs right after launch, before waiting for anything (e.g. to start recording).
  */
-export async function launchWithDevTools({ theme = "default", extensionDir = join(DIST, "chrome") } = {}) {
+export async function launchWithDevTools({ theme = "default", extensionDir = join(DIST, "chrome"), onLaunch } = {}) {
   if (!existsSync(join(extensionDir, "manifest.json"))) {
     throw new Error(`${extensionDir} has no manifest.json: run the build first`);
   }
@@ -71,6 +72,7 @@ export async function launchWithDevTools({ theme = "default", extensionDir = joi
     rmSync(userDataDir, { recursive: true, force: true });
   };
   try {
+    if (onLaunch) await onLaunch(browser);
     const dtTarget = await browser.waitForTarget((t) => t.url().startsWith("devtools://devtools/bundled/devtools_app.html"), { timeout: 20000 });
     const devtools = await dtTarget.asPage();
     const page = await inspectedPage(browser);
