@@ -3,7 +3,13 @@
 //! Inputs come from `tests/bench/gen.mjs` (see `inputs.rs`).
 
 // A benchmark binary: failing loudly on missing inputs is the point.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod inputs;
 

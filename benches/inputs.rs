@@ -54,6 +54,7 @@ pub fn har_bytes() -> Vec<u8> {
 }
 
 /// The 20k-entry HAR's exchanges.
+#[allow(dead_code)] // Each bench binary uses a subset of the inputs.
 pub fn exchanges() -> Vec<Exchange> {
     authlens::har::parse_har(&har_bytes())
         .unwrap_or_else(|e| panic!("har-20k.har: {e}"))

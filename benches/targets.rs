@@ -6,7 +6,13 @@
 //! under 5 µs (issue 3); the diagnosis engine analyses a 20k-entry HAR at well over 100k
 //! exchanges/s with every rule on (issue 4).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod inputs;
 
