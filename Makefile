@@ -57,8 +57,9 @@ lint: setup ## cargo fmt --check, and clippy -D warnings for the host and for wa
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --test web -- -D warnings
 
-test-native: ## Native unit, integration and property tests.
-	cargo test --all-targets
+test-native: ## Native unit, integration and property tests; compiles the fuzz targets.
+	cargo test --lib --bins --tests
+	cargo check --manifest-path fuzz/Cargo.toml --bins
 
 test-wasm: setup ## wasm-bindgen tests in headless Chromium.
 	cargo test --target $(WASM_TARGET) --test web
