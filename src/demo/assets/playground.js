@@ -204,7 +204,9 @@
         const token = i % every === 0 ? expired : valid;
         let status = 0;
         try {
-          const r = await fetch(`${path}?i=${i}`, { headers: { Authorization: `Bearer ${token}` } });
+          // A request stuck on a starved machine becomes a failed row instead of stalling
+          // the whole burst.
+          const r = await fetch(`${path}?i=${i}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30000) });
           await r.arrayBuffer();
           status = r.status;
         } catch (_) { status = 0; }
