@@ -192,7 +192,27 @@ export function conformance(wasm, tablePath) {
   return score;
 }
 
-export async function run({ pkgDir, inputsPath, tablePath }) {
+/**
+ * The core of the www pipeline without the UI: `analyze_har` (HAR parse + every rule, in
+ * wasm) against `JSON.parse` of the same bytes, alternating; medians in ms.
+ */
+export function pipeline(wasm, harPath, rounds = 5) {
+  const bytes = readFileSync(harPath);
+  const core = [];
+  const floor = [];
+  let summary;
+  for (let r = 0; r < rounds; r++) {
+    let t = performance.now();
+    summary = JSON.parse(wasm.analyze_har(bytes));
+    core.push(performance.now() - t);
+    t = performance.now();
+    keep(JSON.parse(new TextDecoder().decode(bytes)));
+    floor.push(performance.now() - t);
+  }
+  return { coreMs: median(core), jsonParseMs: median(floor), entries: summary.entries, summary: summary.summary };
+}
+
+export async function run({ pkgDir, inputsPath, tablePath, harPath }) {
   const wasm = await loadWasm(pkgDir);
   const inputs = JSON.parse(readFileSync(inputsPath, 'utf8'));
   const jwt1k = race(jwtContenders(wasm), inputs.jwt1k);
@@ -201,6 +221,7 @@ export async function run({ pkgDir, inputsPath, tablePath }) {
   const multi = race(challengeContenders(wasm), inputs.challengeMulti);
   const big = race(challengeContenders(wasm), inputs.challenge8k, { rounds: 11 });
   const correctness = conformance(wasm, tablePath);
+  const core = harPath ? pipeline(wasm, harPath) : null;
   if (sink === -1) console.log(sink);
-  return { jwt1k, jwt8k, challengeTypical: typical, challengeMulti: multi, challenge8k: big, correctness };
+  return { jwt1k, jwt8k, challengeTypical: typical, challengeMulti: multi, challenge8k: big, correctness, core };
 }
