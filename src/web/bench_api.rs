@@ -23,7 +23,10 @@ struct ChallengeResult<'a> {
 }
 
 fn challenge_result(value: &str, out: &mut Vec<u8>) {
-    let parsed = challenge::parse_challenge_field(value);
+    write_challenges(&challenge::parse_challenge_field(value), out);
+}
+
+fn write_challenges(parsed: &challenge::ParsedChallenges<'_>, out: &mut Vec<u8>) {
     let result = ChallengeResult {
         challenges: parsed.to_owned_challenges(),
         diagnostics: &parsed.diagnostics,
@@ -77,6 +80,17 @@ fn batch(values: &[String], each: fn(&str, &mut Vec<u8>)) -> String {
 pub fn parse_challenge(value: &str) -> String {
     let mut out = Vec::new();
     challenge_result(value, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Parses the several `WWW-Authenticate` fields of one response together (RFC 9110 §5.3:
+/// as if joined by `", "`, except that a quoted-string never runs on into the next field);
+/// the same JSON as [`parse_challenge`], offsets into the joined value.
+#[wasm_bindgen]
+pub fn parse_challenge_fields(fields: Vec<String>) -> String {
+    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    write_challenges(&challenge::parse_challenges(&refs), &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
