@@ -3,7 +3,13 @@
 //! Inputs come from `tests/bench/gen.mjs` (see `inputs.rs`).
 
 // A benchmark binary: failing loudly on missing inputs is the point.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod inputs;
 
@@ -26,6 +32,10 @@ static EXCHANGES: LazyLock<Vec<Exchange>> = LazyLock::new(inputs::exchanges);
 const AT: Timestamp = Timestamp(1_717_232_400_000);
 
 fn main() {
+    if !inputs::measuring() {
+        println!("native: benchmarks run with `cargo bench --bench native` (make bench)");
+        return;
+    }
     divan::main();
 }
 
