@@ -78,7 +78,7 @@ bench: build ## Benchmarks: native (divan), wasm vs JS libraries (Node), browser
 		if [ ! -f $$stamp ] || ! cmp -s $(BENCH)/package-lock.json $$stamp; then \
 			(cd $(BENCH) && npm ci --no-audit --no-fund) && cp $(BENCH)/package-lock.json $$stamp; fi
 	node $(BENCH)/gen.mjs --out $(BENCH_OUT)
-	cargo bench --bench core
+	cargo bench --bench native
 	cargo bench --bench targets
 	cd $(BENCH) && node run.mjs --root $(CURDIR)
 

@@ -47,6 +47,63 @@ fn sextet(c: u8) -> Option<(u8, Option<Alphabet>)> {
     }
 }
 
+/// Marks a byte that is not a plain symbol of the table's alphabet.
+const NOT_PLAIN: u8 = 0xFF;
+
+/// Byte → sextet for the 64 symbols of one alphabet; [`NOT_PLAIN`] for everything else.
+// Only ever evaluated at compile time (the two tables below): an index out of range would
+// fail the build, it cannot panic at run time, and `get_mut` is not usable in a const fn.
+#[allow(clippy::indexing_slicing)]
+const fn table(s62: u8, s63: u8) -> [u8; 256] {
+    let mut t = [NOT_PLAIN; 256];
+    let mut i = 0u8;
+    while i < 26 {
+        t[(b'A' + i) as usize] = i;
+        t[(b'a' + i) as usize] = 26 + i;
+        if i < 10 {
+            t[(b'0' + i) as usize] = 52 + i;
+        }
+        i += 1;
+    }
+    t[s62 as usize] = 62;
+    t[s63 as usize] = 63;
+    t
+}
+
+const STANDARD_TABLE: [u8; 256] = table(b'+', b'/');
+const URL_SAFE_TABLE: [u8; 256] = table(b'-', b'_');
+
+/// Decodes whole 4-symbol groups of plain `alphabet` symbols from the start of `input`, the
+/// common case of a well-formed token, a group at a time; returns how many input bytes it
+/// consumed (a multiple of 4). The general loop in [`decode`] takes over at the first group
+/// with padding, whitespace, a foreign or invalid byte, or the short final group, so both
+/// paths give the same bytes and the same diagnostics. Why: the general loop cost ~5 ns per
+/// byte, half of decoding a 1 KiB JWT (measured by `make bench`).
+fn decode_plain_prefix(input: &[u8], alphabet: Alphabet, out: &mut Vec<u8>) -> usize {
+    let table = match alphabet {
+        Alphabet::Standard => &STANDARD_TABLE,
+        Alphabet::UrlSafe => &URL_SAFE_TABLE,
+    };
+    let sextet = |b: &u8| table.get(usize::from(*b)).copied().unwrap_or(NOT_PLAIN);
+    let mut done = 0;
+    for group in input.chunks_exact(4) {
+        let [a, b, c, d] = [
+            group.first().map_or(NOT_PLAIN, sextet),
+            group.get(1).map_or(NOT_PLAIN, sextet),
+            group.get(2).map_or(NOT_PLAIN, sextet),
+            group.get(3).map_or(NOT_PLAIN, sextet),
+        ];
+        if (a | b | c | d) & 0xC0 != 0 {
+            break;
+        }
+        let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+        // Each shift leaves one byte in the low 8 bits; `as u8` keeps exactly that byte.
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        done += 4;
+    }
+    done
+}
+
 /// Decodes `input`, expecting `alphabet`. Never fails; see [`Decoded::diagnostics`].
 ///
 /// Diagnostic codes: `base64-wrong-alphabet`, `base64-whitespace`, `base64-padding`
@@ -57,13 +114,14 @@ pub fn decode(input: &str, alphabet: Alphabet) -> Decoded {
         bytes: Vec::with_capacity(input.len() / 4 * 3 + 2),
         diagnostics: Vec::new(),
     };
+    let plain = decode_plain_prefix(input.as_bytes(), alphabet, &mut out.bytes);
     let mut acc: u32 = 0;
     let mut nbits = 0u32;
-    let mut symbols = 0usize;
+    let mut symbols = plain;
     let mut pad_at: Option<usize> = None;
     let mut pads = 0usize;
     let (mut warned_alpha, mut warned_ws, mut warned_after_pad) = (false, false, false);
-    for (i, &c) in input.as_bytes().iter().enumerate() {
+    for (i, &c) in input.as_bytes().iter().enumerate().skip(plain) {
         if c.is_ascii_whitespace() {
             if !warned_ws {
                 warned_ws = true;
@@ -272,6 +330,25 @@ mod tests {
                 prop_assert_eq!(&d.bytes, &bytes);
                 prop_assert!(d.diagnostics.is_empty());
             }
+        }
+
+        /// The group-at-a-time prefix and the general loop agree: breaking the input with
+        /// a space at any position (forcing the general loop from there) changes nothing
+        /// but the whitespace warning.
+        #[test]
+        fn plain_prefix_agrees_with_general_loop(
+            bytes in proptest::collection::vec(any::<u8>(), 0..120),
+            at in 0usize..200,
+            url in any::<bool>(),
+        ) {
+            let alpha = if url { Alphabet::UrlSafe } else { Alphabet::Standard };
+            let text = encode(&bytes, alpha);
+            let at = at.min(text.len());
+            let broken = format!("{} {}", &text[..at], &text[at..]);
+            let d = decode(&broken, alpha);
+            prop_assert_eq!(&d.bytes, &bytes);
+            prop_assert_eq!(codes(&d), vec!["base64-whitespace"]);
+            prop_assert_eq!(d.diagnostics[0].offset, at);
         }
 
         #[test]

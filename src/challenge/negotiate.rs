@@ -424,7 +424,9 @@ fn parse_ntlm(bytes: &[u8], at: usize, diags: &mut Vec<Diagnostic>) -> NtlmMessa
     let mut truncated = |field: usize, what: &str| {
         diags.push(Diagnostic::warning(
             "ntlm-truncated",
-            at + field,
+            // The field itself may lie past the end of a cut message; point at the end
+            // then (found by fuzzing: the offset ran past the header value).
+            at + field.min(msg.len()),
             format!(
                 "the ntlm {what} field points outside the message; the token was cut or is corrupt"
             ),

@@ -10,7 +10,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::challenge::{self, Challenge};
+use crate::diagnose::{Analyzer, Config};
 use crate::diagnostic::Diagnostic;
+use crate::har;
 use crate::jose;
 
 /// One `WWW-Authenticate` value, in the CLI's `challenge --json` shape.
@@ -21,7 +23,10 @@ struct ChallengeResult<'a> {
 }
 
 fn challenge_result(value: &str, out: &mut Vec<u8>) {
-    let parsed = challenge::parse_challenge_field(value);
+    write_challenges(&challenge::parse_challenge_field(value), out);
+}
+
+fn write_challenges(parsed: &challenge::ParsedChallenges<'_>, out: &mut Vec<u8>) {
     let result = ChallengeResult {
         challenges: parsed.to_owned_challenges(),
         diagnostics: &parsed.diagnostics,
@@ -32,9 +37,25 @@ fn challenge_result(value: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// One token: what a script needs from [`jose::decode`], without the segment bookkeeping.
+#[derive(Serialize)]
+struct JwtResult<'a> {
+    form: &'static str,
+    header: Option<&'a serde_json::Value>,
+    claims: Option<&'a serde_json::Value>,
+    diagnostics: &'a [Diagnostic],
+}
+
 fn jwt_result(value: &str, out: &mut Vec<u8>) {
     let decoded = jose::decode(value);
-    if serde_json::to_writer(&mut *out, &decoded).is_err() {
+    let inner = decoded.innermost();
+    let result = JwtResult {
+        form: decoded.form.as_str(),
+        header: decoded.header.as_ref(),
+        claims: inner.claims.as_ref(),
+        diagnostics: &decoded.diagnostics,
+    };
+    if serde_json::to_writer(&mut *out, &result).is_err() {
         out.extend_from_slice(b"null");
     }
 }
@@ -62,14 +83,26 @@ pub fn parse_challenge(value: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Parses the several `WWW-Authenticate` fields of one response together (RFC 9110 §5.3:
+/// as if joined by `", "`, except that a quoted-string never runs on into the next field);
+/// the same JSON as [`parse_challenge`], offsets into the joined value.
+#[wasm_bindgen]
+pub fn parse_challenge_fields(fields: Vec<String>) -> String {
+    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    write_challenges(&challenge::parse_challenges(&refs), &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// [`parse_challenge`] for many values in one call: a JSON array, one result per value.
 #[wasm_bindgen]
 pub fn parse_challenge_batch(values: Vec<String>) -> String {
     batch(&values, challenge_result)
 }
 
-/// Decodes one compact JWS/JWE without verifying it: JSON of [`jose::Decoded`] (`form`,
-/// `header`, `claims`, segment sizes, positioned `diagnostics`; the payload text masked).
+/// Decodes one compact JWS/JWE without verifying it (RFC 7515 §7.1, RFC 7519 §7.2): JSON
+/// `{"form":"jws|jwe|malformed","header","claims","diagnostics":[…]}`; `claims` are the
+/// innermost token's when nested.
 #[wasm_bindgen]
 pub fn decode_jwt(value: &str) -> String {
     let mut out = Vec::new();
@@ -81,4 +114,40 @@ pub fn decode_jwt(value: &str) -> String {
 #[wasm_bindgen]
 pub fn decode_jwt_batch(values: Vec<String>) -> String {
     batch(&values, jwt_result)
+}
+
+/// What [`analyze_har`] returns.
+#[derive(Serialize)]
+struct HarSummary {
+    entries: usize,
+    har_diagnostics: usize,
+    auth_failures: usize,
+    findings: usize,
+    summary: String,
+}
+
+/// Reads a HAR file and runs the diagnosis engine over every entry (all rules, the same
+/// code the analyzer page runs, without the UI): JSON
+/// `{"entries","har_diagnostics","auth_failures","findings","summary"}`, or
+/// `{"error": "…"}` when the bytes are not HAR.
+#[wasm_bindgen]
+pub fn analyze_har(bytes: &[u8]) -> String {
+    let doc = match har::parse_har(bytes) {
+        Ok(doc) => doc,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+    };
+    let mut analyzer = Analyzer::new(Config::default());
+    let mut findings = 0;
+    for ex in &doc.exchanges {
+        let update = analyzer.push_ref(ex);
+        findings += update.report.findings.len() + update.revisions.len();
+    }
+    let summary = HarSummary {
+        entries: doc.exchanges.len(),
+        har_diagnostics: doc.diagnostics.len(),
+        auth_failures: doc.exchanges.iter().filter(|x| x.is_auth_failure()).count(),
+        findings,
+        summary: analyzer.summary_line(),
+    };
+    serde_json::to_string(&summary).unwrap_or_default()
 }

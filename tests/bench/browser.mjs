@@ -22,7 +22,7 @@ const FLAGS = [
 ];
 
 /** `authlens demo --port 0 --www DIR`; resolves to its base URL. */
-function startDemo(bin, www) {
+export function startDemo(bin, www) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ['demo', '--port', '0', '--www', www], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -38,7 +38,7 @@ function startDemo(bin, www) {
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
 /** A static server for dist/chrome (the panel page outside DevTools). */
-function serveDir(dir) {
+export function serveDir(dir) {
   return new Promise((resolve) => {
     const server = createServer(async (req, res) => {
       const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -146,7 +146,7 @@ async function wwwPipeline(browser, base, harPath, rounds) {
 }
 
 /** The `chrome.devtools` surface the panel touches, backed by page globals. */
-function shim(backfill) {
+export function shim(backfill) {
   return `(() => {
     const listeners = [];
     window.__backfill = ${JSON.stringify(backfill)};
@@ -242,7 +242,7 @@ async function panelFirstPaint(browser, base, backfill, rounds) {
  * Synthetic panel entries: the generator's HAR entries (same mix), `n` of them, shaped as
  * DevTools hands them over: no response text (the panel asks `getContent` when it needs it).
  */
-function panelEntries(n, seed) {
+export function panelEntries(n, seed) {
   const doc = JSON.parse(makeHar({ seed, entries: n, mib: (n * 2.1) / 1024 }));
   for (const e of doc.log.entries) {
     e._body = e.response.content.text;

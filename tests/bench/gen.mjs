@@ -126,6 +126,9 @@ function body(r, bytes) {
   return s;
 }
 
+/** The access token healthy requests currently send (reset per generated file). */
+const session = { token: '', until: 0 };
+
 /** One HAR entry for scenario `kind` at time `at`. */
 function entry(r, i, at, kind, bodyBytes) {
   const host = 'api.example.com';
@@ -145,7 +148,14 @@ function entry(r, i, at, kind, bodyBytes) {
   let resourceType = 'fetch';
   const bearer = (opts) => reqHeaders.push({ name: 'authorization', value: `Bearer ${jwt(r, 640, { now: at, ...opts })}` });
   switch (kind) {
-    case 'ok': bearer(); break;
+    case 'ok':
+      // Apps reuse one access token until it is refreshed, so healthy requests repeat it.
+      if (!session.token || at > session.until) {
+        session.token = jwt(r, 640, { now: at });
+        session.until = at + r.int(60_000, 600_000);
+      }
+      reqHeaders.push({ name: 'authorization', value: `Bearer ${session.token}` });
+      break;
     case 'static':
       url = `https://static.example.com/assets/app.${r.word(8)}.js`;
       status = r.next() < 0.5 ? 200 : 304;
@@ -266,6 +276,7 @@ const MIX = [
 /** The HAR document as a string: `entries` entries, about `mib` MiB. */
 export function har({ seed = 20240601, entries = 20000, mib = 40 } = {}) {
   const r = rng(seed);
+  session.token = '';
   const total = MIX.reduce((s, [, w]) => s + w, 0);
   const pickKind = () => {
     let x = r.next() * total;

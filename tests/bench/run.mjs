@@ -25,7 +25,7 @@ const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 const results = { date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, memGB: +(totalmem() / 1e9).toFixed(1), node: process.version } };
 
 console.log('node: authlens wasm vs JavaScript libraries …');
-results.node = await nodeBench.run({ pkgDir: join(root, 'dist/pkg'), inputsPath: join(out, 'inputs.json'), tablePath: join(root, 'tests/conformance/challenges.json') });
+results.node = await nodeBench.run({ pkgDir: join(root, 'dist/pkg'), inputsPath: join(out, 'inputs.json'), tablePath: join(root, 'tests/conformance/challenges.json'), harPath });
 
 if (!process.argv.includes('--skip-browser')) {
   console.log('browser: www pipeline, panel ingest, first paint (headless Chromium) …');
@@ -63,6 +63,9 @@ const jr = j.bestNs / j.batched;
 const cr = c.bestNs / c.batched;
 row('WASM JWT decode vs best JS (batched)', `${jr.toFixed(2)}× (${j.best} ${fmtNs(j.bestNs)}, authlens ${fmtNs(j.batched)}; one call/token ${(j.bestNs / j.single).toFixed(2)}×)`, '≥ 3× faster', jr >= 3);
 row('WASM challenge parse vs best JS (batched)', `${cr.toFixed(2)}× (${c.best} ${fmtNs(c.bestNs)}, authlens ${fmtNs(c.batched)}; one call/value ${(c.bestNs / c.single).toFixed(2)}×)`, '≥ 3× faster', cr >= 3);
+if (n.core) {
+  row('  HAR core in wasm, no UI (Node)', `${(n.core.coreMs / n.core.jsonParseMs).toFixed(2)}× JSON.parse (${n.core.coreMs.toFixed(0)} ms vs ${n.core.jsonParseMs.toFixed(0)} ms, ${n.core.entries} entries)`, '', undefined);
+}
 const b = results.browser;
 if (b) {
   const pr = b.www.pipelineMs / b.www.jsonParseMs;

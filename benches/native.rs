@@ -1,5 +1,5 @@
 //! Native benchmarks of the core (divan): challenge parsing, credential and JWT decoding,
-//! cookie parsing, HAR import and the diagnosis engine. `cargo bench --bench core`.
+//! cookie parsing, HAR import and the diagnosis engine. `cargo bench --bench native`.
 //! Inputs come from `tests/bench/gen.mjs` (see `inputs.rs`).
 
 // A benchmark binary: failing loudly on missing inputs is the point.
@@ -32,6 +32,10 @@ static EXCHANGES: LazyLock<Vec<Exchange>> = LazyLock::new(inputs::exchanges);
 const AT: Timestamp = Timestamp(1_717_232_400_000);
 
 fn main() {
+    if !inputs::measuring() {
+        println!("native: benchmarks run with `cargo bench --bench native` (make bench)");
+        return;
+    }
     divan::main();
 }
 

@@ -1,0 +1,98 @@
+// Where the browser benchmarks spend their time: a CPU profile (CDP sampling profiler) of
+// the www HAR import and of the panel ingest, self time aggregated by function.
+//
+//   node profile.mjs --pkg DIR [--root ../..] [--entries 20000]
+//
+// DIR must hold a wasm-bindgen `--target web` build that still has its name section (run
+// wasm-bindgen on target/wasm32-unknown-unknown/release/authlens.wasm and skip wasm-opt),
+// otherwise wasm frames show up as `wasm-function[N]`.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { panelEntries, serveDir, shim, startDemo } from './browser.mjs';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const root = resolve(arg('root', '../..'));
+const pkg = resolve(arg('pkg', join(root, 'dist/pkg')));
+const count = Number(arg('entries', 20000));
+
+// Copies of dist/www and dist/chrome with the profiling build of the wasm.
+const tmp = mkdtempSync(join(tmpdir(), 'authlens-prof-'));
+for (const site of ['www', 'chrome']) {
+  cpSync(join(root, 'dist', site), join(tmp, site), { recursive: true });
+  cpSync(pkg, join(tmp, site, 'pkg'), { recursive: true });
+}
+
+function top(profile, n = 30) {
+  const self = new Map();
+  const dt = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
+  const hits = new Map();
+  for (const s of profile.samples) hits.set(s, (hits.get(s) ?? 0) + 1);
+  for (const node of profile.nodes) {
+    const f = node.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url ? f.url.split('/').pop() : ''}`.trim();
+    self.set(name, (self.get(name) ?? 0) + (hits.get(node.id) ?? 0) * dt);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [`total ${(total / 1000).toFixed(0)} ms`].concat([...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k.slice(0, 140)}`));
+}
+
+async function profiled(page, action) {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  await action();
+  const { profile } = await cdp.send('Profiler.stop');
+  return profile;
+}
+
+const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'], protocolTimeout: 600_000 });
+const demo = await startDemo(join(root, 'target/release/authlens'), join(tmp, 'www'));
+const panel = await serveDir(join(tmp, 'chrome'));
+try {
+  let page = await browser.newPage();
+  await page.goto(`${demo.url}analyzer/`, { waitUntil: 'load' });
+  await page.waitForSelector('input.har-file');
+  let profile = await profiled(page, async () => {
+    const input = await page.$('input.har-file');
+    await input.uploadFile(join(root, 'target/bench/har-20k.har'));
+    await page.waitForFunction(() => /Imported/.test(document.querySelector('.statusbar .notice')?.textContent ?? ''), { timeout: 600_000, polling: 100 });
+  });
+  console.log('www: HAR import, self time by function');
+  for (const l of top(profile)) console.log(l);
+  await page.close();
+
+  page = await browser.newPage();
+  await page.evaluateOnNewDocument(shim([]));
+  await page.goto(`${panel.url}panel.html`, { waitUntil: 'load' });
+  await page.waitForSelector('.statusbar .summary');
+  await page.evaluate((base, n) => {
+    window.__entries = Array.from({ length: n }, (_, i) => {
+      const e = structuredClone(base[i % base.length]);
+      e.request.url += `${e.request.url.includes('?') ? '&' : '?'}n=${i}`;
+      return e;
+    });
+  }, panelEntries(1000, 20240602), count);
+  profile = await profiled(page, () => page.evaluate(async (n) => {
+    for (let i = 0; i < n; i++) window.__finish(window.__entries[i]);
+    const total = () => {
+      const s = document.querySelector('.statusbar .summary')?.textContent ?? '';
+      return Number((s.match(/([\d,]+) requests?/) ?? [0, '0'])[1].replace(/,/g, '')) + Number((s.match(/([\d,]+) oldest dropped/) ?? [0, '0'])[1].replace(/,/g, ''));
+    };
+    while (total() < n) await new Promise((r) => setTimeout(r, 5));
+  }, count));
+  console.log(`\npanel: ingest of ${count} entries, self time by function`);
+  for (const l of top(profile)) console.log(l);
+} finally {
+  await browser.close();
+  panel.stop();
+  demo.stop();
+}
