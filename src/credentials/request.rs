@@ -202,6 +202,18 @@ fn api_key_header(name: &str) -> bool {
 /// Every credential `req` carried, in header order, then query parameters. `ctx.request` is
 /// set to `req`; `ctx.proxy` is set per header.
 pub fn from_request(req: &Request, ctx: &Context<'_>) -> Vec<RequestCredential> {
+    from_request_with(req, ctx, &mut |value, ctx| decode_authorization(value, ctx))
+}
+
+/// [`from_request`], with `authorization` decoding each `Authorization` value (given the
+/// context [`from_request`] would pass to [`decode_authorization`]), so a caller can serve
+/// repeated values from a cache (see [`super::rejudge_at`]). `Proxy-Authorization` is
+/// always decoded afresh.
+pub fn from_request_with(
+    req: &Request,
+    ctx: &Context<'_>,
+    authorization: &mut dyn FnMut(&str, &Context<'_>) -> DecodedCredential,
+) -> Vec<RequestCredential> {
     let ctx = ctx.with_request(req);
     let mut out = Vec::new();
     let mut auth_values: Vec<(usize, &str)> = Vec::new();
@@ -212,7 +224,11 @@ pub fn from_request(req: &Request, ctx: &Context<'_>) -> Vec<RequestCredential> 
             || name.eq_ignore_ascii_case("proxy-authorization")
         {
             let proxy = name.eq_ignore_ascii_case("proxy-authorization");
-            let mut cred = decode_authorization(&h.value, &ctx.proxy(proxy));
+            let mut cred = if proxy {
+                decode_authorization(&h.value, &ctx.proxy(true))
+            } else {
+                authorization(&h.value, &ctx.proxy(false))
+            };
             if !proxy {
                 if !auth_values.is_empty() {
                     cred.findings.insert(0, duplicate_header_finding(name));
@@ -304,18 +320,17 @@ fn add_dpop(
     let scheme_is_dpop = auth
         .and_then(|(i, _)| out.get(i))
         .is_some_and(|c| c.credential.scheme.eq_ignore_ascii_case("dpop"));
-    let (token, jkt) = match auth {
-        Some((i, value)) => {
+    let jkt = auth
+        .and_then(|(i, _)| out.get(i))
+        .and_then(|c| c.credential.cnf_jkt())
+        .map(str::to_string);
+    // The access token only matters to a proof's `ath` (RFC 9449 §4.3): cleaned only then.
+    let token = auth
+        .filter(|_| scheme_is_dpop && !dpop_headers.is_empty())
+        .map(|(_, value)| {
             let (scheme, at) = lex_scheme(value);
-            let text = format::token_after_scheme(value, scheme, at, false);
-            let jkt = out
-                .get(i)
-                .and_then(|c| c.credential.cnf_jkt())
-                .map(str::to_string);
-            (Some(text.cleaned), jkt)
-        }
-        None => (None, None),
-    };
+            format::token_after_scheme(value, scheme, at, false).cleaned
+        });
     if let (Some((i, _)), Some(jkt)) = (auth, jkt.as_deref()) {
         if let Some(c) = out.get_mut(i) {
             if c.credential.scheme.eq_ignore_ascii_case("bearer") {

@@ -6,7 +6,7 @@ use crate::har::EntryMeta;
 use crate::secret;
 
 use super::catalogue::{self, Kind};
-use super::facts::{Facts, VerdictCache, API_KEY_HEADERS, URL_CREDENTIALS};
+use super::facts::{CredentialCache, Facts, API_KEY_HEADERS, URL_CREDENTIALS};
 use super::jar::Jar;
 use super::state::{Origins, Record, Window};
 use super::summary::Summary;
@@ -29,7 +29,7 @@ pub struct Analyzer {
     window: Window,
     origins: Origins,
     jar: Jar,
-    verdicts: VerdictCache,
+    verdicts: CredentialCache,
     summary: Summary,
     seq: u64,
 }
@@ -87,7 +87,7 @@ impl Analyzer {
             window: Window::new(config.window),
             origins: Origins::new(config.max_origins),
             jar: Jar::new(config.max_cookies),
-            verdicts: VerdictCache::default(),
+            verdicts: CredentialCache::default(),
             config,
             summary: Summary::default(),
             seq: 0,
@@ -226,7 +226,7 @@ impl Analyzer {
         self.window.capacity()
             + self.config.max_origins.max(1)
             + self.config.max_cookies.max(1)
-            + VerdictCache::CAPACITY
+            + CredentialCache::CAPACITY
     }
 }
 

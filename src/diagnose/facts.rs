@@ -165,6 +165,8 @@ pub struct Facts<'a> {
     pub preflight: bool,
     /// The `Authorization` value.
     pub authorization: Option<&'a str>,
+    /// [`hash`] of the `Authorization` value (the window and the cache compare tokens by it).
+    pub auth_hash: Option<u64>,
     /// `Authorization` parsed by the RFC 9110 grammar.
     pub credentials: Option<ParsedCredentials<'a>>,
     /// `WWW-Authenticate`, parsed.
@@ -181,22 +183,35 @@ pub struct Facts<'a> {
     /// Authorization`, `cookie session`, …), for failures.
     pub decoded: Vec<(String, DecodedCredential)>,
     /// For other exchanges: the time-independent verdicts on `Authorization` (enough for
-    /// the risk rules), from the [`VerdictCache`].
+    /// the risk rules), from the [`CredentialCache`].
     pub auth_verdicts: Vec<Finding>,
     /// The browser's network error for a request without response (Chrome `_error`, e.g.
     /// `net::ERR_UNEXPECTED_PROXY_AUTH`), when the caller passed the HAR entry's metadata.
     pub net_error: Option<&'a str>,
 }
 
-/// Time-independent verdicts (`alg-none`, format problems) of recently seen `Authorization`
-/// values, keyed by hash. An app sends the same token on every call; decoding it once is
-/// enough for requests that succeeded. Bounded FIFO.
+/// Recently seen `Authorization` values, decoded once: an app sends the same token on
+/// every call until it refreshes it, and a failing app retries with the same token, so
+/// decoding each value once is enough. Keyed by the value's hash (the value itself is not
+/// kept); what depends on the request time (the claims view, `token-expired`,
+/// `token-not-yet-valid`) is recomputed per request by [`credentials::rejudge_at`].
+/// Bounded FIFO of [`CredentialCache::CAPACITY`] entries: a lookup scans at most that many
+/// keys, so each exchange costs O(1).
 #[derive(Debug, Clone, Default)]
-pub struct VerdictCache {
-    entries: std::collections::VecDeque<(u64, Vec<Finding>)>,
+pub struct CredentialCache {
+    entries: std::collections::VecDeque<CachedCredential>,
 }
 
-impl VerdictCache {
+#[derive(Debug, Clone)]
+struct CachedCredential {
+    key: u64,
+    /// The value decoded with the request that first sent it, at `at`.
+    credential: DecodedCredential,
+    /// Its verdicts without the time verdicts: what the rules read for requests that worked.
+    timeless: Vec<Finding>,
+}
+
+impl CredentialCache {
     /// Entries kept.
     pub const CAPACITY: usize = 16;
 
@@ -205,21 +220,69 @@ impl VerdictCache {
         self.entries.len()
     }
 
-    fn get_or_decode(&mut self, value: &str, ex: &Exchange, leeway_secs: i64) -> Vec<Finding> {
-        let key = hash(value);
-        if let Some((_, v)) = self.entries.iter().find(|(k, _)| *k == key) {
-            return v.clone();
+    fn find(&self, key: u64) -> Option<&CachedCredential> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    fn decode_new(key: u64, value: &str, ctx: &credentials::Context<'_>) -> CachedCredential {
+        let credential = credentials::decode_authorization(value, ctx);
+        let timeless = credential
+            .findings
+            .iter()
+            .filter(|f| !TIME_VERDICTS.contains(&f.id))
+            .cloned()
+            .collect();
+        CachedCredential {
+            key,
+            credential,
+            timeless,
         }
-        let ctx = credentials::Context::new(ex.started_at.unwrap_or(Timestamp(0)))
-            .with_leeway(leeway_secs);
-        let mut found =
-            credentials::decode_authorization(value, &ctx.with_request(&ex.request)).findings;
-        found.retain(|f| !TIME_VERDICTS.contains(&f.id));
+    }
+
+    /// Keeps `entry` unless its decoding read the request (Digest `uri`, SigV4): another
+    /// request with the same value would be judged differently.
+    fn remember(&mut self, entry: CachedCredential) {
+        if !credentials::request_independent(&entry.credential) {
+            return;
+        }
         if self.entries.len() >= Self::CAPACITY {
             self.entries.pop_front();
         }
-        self.entries.push_back((key, found.clone()));
-        found
+        self.entries.push_back(entry);
+    }
+
+    /// The time-independent verdicts on `value`, for a request that worked.
+    fn verdicts(&mut self, key: u64, value: &str, ex: &Exchange, leeway_secs: i64) -> Vec<Finding> {
+        if let Some(e) = self.find(key) {
+            return e.timeless.clone();
+        }
+        let ctx = credentials::Context::new(ex.started_at.unwrap_or(Timestamp(0)))
+            .with_leeway(leeway_secs)
+            .with_request(&ex.request);
+        let entry = Self::decode_new(key, value, &ctx);
+        let timeless = entry.timeless.clone();
+        self.remember(entry);
+        timeless
+    }
+
+    /// `value` decoded for the request in `ctx` (whose instant is `at`, or 0 when `at` is
+    /// `None`): from the cache and moved to `at` when the value was seen before.
+    fn decode(
+        &mut self,
+        key: u64,
+        value: &str,
+        ctx: &credentials::Context<'_>,
+        at: Option<Timestamp>,
+    ) -> DecodedCredential {
+        if let Some(e) = self.find(key) {
+            let mut c = e.credential.clone();
+            credentials::rejudge_at(&mut c, at, ctx.leeway_secs);
+            return c;
+        }
+        let entry = Self::decode_new(key, value, ctx);
+        let c = entry.credential.clone();
+        self.remember(entry);
+        c
     }
 }
 
@@ -314,9 +377,13 @@ fn decode(
     ex: &Exchange,
     at: Option<Timestamp>,
     leeway_secs: i64,
+    cache: &mut CredentialCache,
 ) -> Vec<(String, DecodedCredential)> {
     let ctx = credentials::Context::new(at.unwrap_or(Timestamp(0))).with_leeway(leeway_secs);
-    let mut out: Vec<(String, DecodedCredential)> = credentials::from_request(&ex.request, &ctx)
+    let mut out: Vec<(String, DecodedCredential)> =
+        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| {
+            cache.decode(hash(value), value, ctx, at)
+        })
         .into_iter()
         .map(|c| (c.location, c.credential))
         .collect();
@@ -332,7 +399,7 @@ impl<'a> Facts<'a> {
     /// Decodes what the rules need from `ex`, judging token times with `leeway_secs`.
     #[cfg(test)]
     pub fn new(ex: &'a Exchange, leeway_secs: i64) -> Self {
-        Self::with_cache(ex, leeway_secs, &mut VerdictCache::default(), None)
+        Self::with_cache(ex, leeway_secs, &mut CredentialCache::default(), None)
     }
 
     /// Like [`Facts::new`], reusing `cache` for the `Authorization` of successful requests,
@@ -340,7 +407,7 @@ impl<'a> Facts<'a> {
     pub fn with_cache(
         ex: &'a Exchange,
         leeway_secs: i64,
-        cache: &mut VerdictCache,
+        cache: &mut CredentialCache,
         net_error: Option<&'a str>,
     ) -> Self {
         let url = ex.url();
@@ -381,13 +448,14 @@ impl<'a> Facts<'a> {
         };
         let token_request = classify_token_request(ex, error_body.as_ref());
         let at = ex.started_at.or(date);
+        let auth_hash = authorization.map(hash);
         let decoded = if failure {
-            decode(ex, at, leeway_secs)
+            decode(ex, at, leeway_secs, cache)
         } else {
             Vec::new()
         };
-        let auth_verdicts = match authorization {
-            Some(v) if !failure => cache.get_or_decode(v, ex, leeway_secs),
+        let auth_verdicts = match (authorization, auth_hash) {
+            (Some(v), Some(key)) if !failure => cache.verdicts(key, v, ex, leeway_secs),
             _ => Vec::new(),
         };
         Self {
@@ -400,6 +468,7 @@ impl<'a> Facts<'a> {
             date,
             preflight: is_preflight(ex),
             authorization,
+            auth_hash,
             credentials,
             challenges,
             proxy_challenges,
@@ -717,6 +786,125 @@ mod tests {
         let t = Facts::new(&ex, 60).token_request.unwrap();
         assert_eq!(t.error.as_deref(), Some("invalid_grant"));
         assert_eq!(t.refresh_token, Some(hash("r1")));
+    }
+
+    /// A request to the API at `at_secs` with `authorization`, answered `status` (a 401
+    /// carries an `invalid_token` challenge).
+    fn api_call(index: usize, at_secs: i64, authorization: &str, status: u16) -> Exchange {
+        let mut ex = Exchange {
+            index,
+            started_at: Some(Timestamp::from_unix_secs(at_secs)),
+            request: Request {
+                method: "GET".into(),
+                url: "https://api.example.com/v1/me".into(),
+                ..Request::default()
+            },
+            response: Response {
+                status,
+                ..Response::default()
+            },
+            ..Exchange::default()
+        };
+        ex.request.headers.push("Authorization", authorization);
+        if status == 401 {
+            ex.response.headers.push(
+                "WWW-Authenticate",
+                "Bearer realm=\"api\", error=\"invalid_token\"",
+            );
+        }
+        ex
+    }
+
+    fn bearer(exp: i64) -> String {
+        let token = crate::jose::encode_jws(
+            &serde_json::json!({"alg": "RS256", "typ": "at+jwt", "kid": "k1"}),
+            &serde_json::json!({
+                "iss": "https://login.example.com/", "sub": "u1", "aud": "https://api.example.com",
+                "iat": exp - 3600, "nbf": exp - 3600, "exp": exp, "scope": "read",
+            }),
+            &[7; 256],
+        );
+        format!("Bearer {token}")
+    }
+
+    /// The decoded credentials of `ex` with a cache warmed by `earlier` exchanges, and with
+    /// a cold one.
+    fn warm_and_cold(earlier: &[Exchange], ex: &Exchange) -> (Facts<'static>, Facts<'static>) {
+        let ex: &'static Exchange = Box::leak(Box::new(ex.clone()));
+        let mut cache = CredentialCache::default();
+        for e in earlier {
+            let _ = Facts::with_cache(e, 60, &mut cache, None);
+        }
+        assert!(cache.len() > 0, "the earlier exchanges filled the cache");
+        let warm = Facts::with_cache(ex, 60, &mut cache, None);
+        let cold = Facts::with_cache(ex, 60, &mut CredentialCache::default(), None);
+        (warm, cold)
+    }
+
+    #[test]
+    fn credential_cache_gives_the_same_decoding_as_a_cold_decode() {
+        const EXP: i64 = 1_717_232_400;
+        let auth = bearer(EXP);
+        // The token works at first, then expires between requests: the cached decoding must
+        // be judged again at each request's own time.
+        let ok = api_call(0, EXP - 600, &auth, 200);
+        let failures = [
+            api_call(1, EXP + 30, &auth, 401),   // within the leeway: a warning
+            api_call(2, EXP + 4000, &auth, 401), // long expired: an error
+            api_call(3, EXP - 7200, &auth, 401), // before nbf/iat: not yet valid
+        ];
+        for (i, ex) in failures.iter().enumerate() {
+            let mut earlier = vec![ok.clone()];
+            earlier.extend(failures.iter().take(i).cloned());
+            let (warm, cold) = warm_and_cold(&earlier, ex);
+            assert!(!cold.decoded.is_empty());
+            assert_eq!(warm.decoded, cold.decoded, "exchange {}", ex.index);
+            assert_eq!(warm.auth_verdicts, cold.auth_verdicts);
+        }
+        // The same cached token, judged at three instants.
+        let (warm, _) = warm_and_cold(&[ok.clone()], &failures[0]);
+        let expired = warm.verdicts("token-expired").next().expect("expired");
+        assert!(expired.1.title.contains("30 s"), "{}", expired.1.title);
+        assert_eq!(expired.1.severity, crate::finding::Severity::Warning);
+        let (warm, _) = warm_and_cold(&[ok.clone(), failures[0].clone()], &failures[1]);
+        let expired = warm.verdicts("token-expired").next().expect("expired");
+        assert!(expired.1.title.contains("1 h 6 min"), "{}", expired.1.title);
+        assert_eq!(expired.1.severity, crate::finding::Severity::Error);
+        let (warm, _) = warm_and_cold(&failures[..2], &failures[2]);
+        assert!(warm.verdicts("token-expired").next().is_none());
+        assert!(warm.verdicts("token-not-yet-valid").next().is_some());
+        // A request that worked reads the time-independent verdicts only, cached or not.
+        let (warm, cold) = warm_and_cold(&failures, &ok);
+        assert_eq!(warm.auth_verdicts, cold.auth_verdicts);
+        assert!(warm.decoded.is_empty());
+    }
+
+    #[test]
+    fn credential_cache_skips_values_judged_against_the_request() {
+        // Digest checks `uri` against the request line: two requests with the same value
+        // are judged differently, so the value is never served from the cache.
+        let digest = "Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/v1/me\", response=\"00112233445566778899aabbccddeeff\"";
+        let first = api_call(0, 1_717_232_400, digest, 401);
+        let mut other = api_call(1, 1_717_232_460, digest, 401);
+        other.request.url = "https://api.example.com/v1/other".into();
+        let mut cache = CredentialCache::default();
+        let _ = Facts::with_cache(&first, 60, &mut cache, None);
+        assert_eq!(cache.len(), 0);
+        let warm = Facts::with_cache(&other, 60, &mut cache, None);
+        let cold = Facts::with_cache(&other, 60, &mut CredentialCache::default(), None);
+        assert_eq!(warm.decoded, cold.decoded);
+        assert!(warm.verdicts("digest-uri-mismatch").next().is_some());
+    }
+
+    #[test]
+    fn credential_cache_is_bounded() {
+        let mut cache = CredentialCache::default();
+        for i in 0..3 * CredentialCache::CAPACITY {
+            let ex = api_call(i, 1_717_232_400, &bearer(1_717_232_400 + i as i64), 200);
+            let _ = Facts::with_cache(&ex, 60, &mut cache, None);
+            assert!(cache.len() <= CredentialCache::CAPACITY);
+        }
+        assert_eq!(cache.len(), CredentialCache::CAPACITY);
     }
 
     #[test]

@@ -92,10 +92,7 @@ impl Record {
             }
             (s, _) => s,
         };
-        let cred = f
-            .authorization
-            .map(hash)
-            .or_else(|| f.req("cookie").map(hash));
+        let cred = f.auth_hash.or_else(|| f.req("cookie").map(hash));
         let mut label = if f.status == 0 {
             format!("{method} {}{} → (failed)", f.origin, f.url.path)
         } else {

@@ -108,10 +108,16 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
     if n == 0 {
         return true;
     }
-    haystack
-        .as_bytes()
-        .windows(n)
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    // Compare windows only where the first byte matches (a 4 KiB body is searched for a
+    // dozen needles on every failure).
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let first = needle.first().map_or(0, u8::to_ascii_lowercase);
+    hay.iter().enumerate().any(|(i, b)| {
+        b.to_ascii_lowercase() == first
+            && hay
+                .get(i..i + n)
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 fn cut(value: &str) -> String {

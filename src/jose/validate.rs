@@ -47,10 +47,27 @@ const RFC8725_ALGS: (&str, &str) = (
 /// `token-expired` (error beyond the leeway; a warning when only strict servers would reject
 /// it), `token-not-yet-valid` (`nbf` or `iat` in the future beyond the leeway).
 pub fn validate(decoded: &Decoded, at: Timestamp, leeway_secs: i64) -> Vec<Finding> {
-    let leeway = leeway_secs.max(0);
-    let view = decoded.claims_view(at);
+    validate_view(decoded, &decoded.claims_view(at), at, leeway_secs)
+}
+
+/// [`validate`] with the claims view the caller already built for `at` (building it twice
+/// was a third of judging a token).
+pub fn validate_view(
+    decoded: &Decoded,
+    view: &ClaimsView,
+    at: Timestamp,
+    leeway_secs: i64,
+) -> Vec<Finding> {
+    let mut findings = structural_verdicts(decoded, view);
+    findings.extend(time_verdicts(view, at, leeway_secs));
+    findings
+}
+
+/// The verdicts that do not depend on the reference instant: `malformed-authorization` and
+/// `alg-none`. Together with [`time_verdicts`] they are [`validate`]'s, in the same order.
+pub fn structural_verdicts(decoded: &Decoded, view: &ClaimsView) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if let Some(f) = malformed(decoded, &view) {
+    if let Some(f) = malformed(decoded, view) {
         findings.push(f);
     }
     if decoded.is_unsecured() || decoded.innermost().is_unsecured() {
@@ -70,12 +87,23 @@ pub fn validate(decoded: &Decoded, at: Timestamp, leeway_secs: i64) -> Vec<Findi
             .with_ref(RFC8725_ALGS.0, RFC8725_ALGS.1),
         );
     }
+    findings
+}
+
+/// Ids of the verdicts [`time_verdicts`] produces: the only ones that change with "now".
+pub const TIME_VERDICT_IDS: &[&str] = &["token-expired", "token-not-yet-valid"];
+
+/// The verdicts that depend on the reference instant `at` (a `view` built for any instant
+/// will do: only its absolute times are read): `token-expired`, `token-not-yet-valid`.
+pub fn time_verdicts(view: &ClaimsView, at: Timestamp, leeway_secs: i64) -> Vec<Finding> {
+    let leeway = leeway_secs.max(0);
+    let mut findings = Vec::new();
     if let Some(exp) = &view.exp {
         if let Some(f) = expired(exp, at, leeway) {
             findings.push(f);
         }
     }
-    if let Some(f) = not_yet_valid(&view, at, leeway) {
+    if let Some(f) = not_yet_valid(view, at, leeway) {
         findings.push(f);
     }
     findings
