@@ -862,7 +862,7 @@ mod tests {
             assert_eq!(warm.auth_verdicts, cold.auth_verdicts);
         }
         // The same cached token, judged at three instants.
-        let (warm, _) = warm_and_cold(&[ok.clone()], &failures[0]);
+        let (warm, _) = warm_and_cold(std::slice::from_ref(&ok), &failures[0]);
         let expired = warm.verdicts("token-expired").next().expect("expired");
         assert!(expired.1.title.contains("30 s"), "{}", expired.1.title);
         assert_eq!(expired.1.severity, crate::finding::Severity::Warning);
