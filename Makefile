@@ -55,7 +55,7 @@ lint: setup ## cargo fmt --check, and clippy -D warnings for the host and for wa
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --test web -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --test web --test web_panic -- -D warnings
 
 test-native: ## Native unit, integration and property tests; compiles the fuzz targets.
 	cargo test --lib --bins --tests
@@ -63,6 +63,7 @@ test-native: ## Native unit, integration and property tests; compiles the fuzz t
 
 test-wasm: setup ## wasm-bindgen tests in headless Chromium.
 	cargo test --target $(WASM_TARGET) --test web
+	cargo test --target $(WASM_TARGET) --test web_panic
 
 test-e2e: build ## End-to-end: the built extension in real Chromium DevTools against the playground.
 	cd $(E2E) && npm test

@@ -1,6 +1,8 @@
 //! The README's catalogues are generated from the code, so they cannot drift: the rule
-//! catalogue (the panel links each finding's rule id to its entry here), the fix
-//! catalogue and the playground scenarios.
+//! catalogue, the fix catalogue and the playground scenarios. The rule catalogue is also
+//! generated as a static page, `extension/rules.html`, shipped in the extension and the
+//! analyzer: the panel links each finding's rule id to its anchor there (`rules.html#<id>`),
+//! because an extension knows no repository URL and must not need the network.
 //!
 //! When a catalogue changes, run `UPDATE_README=1 cargo test --test readme` and commit.
 #![allow(
@@ -69,6 +71,97 @@ fn scenarios_section() -> String {
     s
 }
 
+/// Escapes text for HTML element content and double-quoted attribute values.
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A catalogue sentence as HTML: escaped, with the README's `code` spans as `<code>`.
+fn html_inline(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            write!(out, "<code>{}</code>", html_escape(part)).unwrap();
+        } else {
+            out.push_str(&html_escape(part));
+        }
+    }
+    out
+}
+
+/// The rule catalogue as a self-contained static page: one `id="<rule id>"` anchor per
+/// rule, no script, only its own stylesheet (it passes the extension's CSP and the
+/// analyzer's), so the panel's rule labels can link to it without any network.
+fn rules_page() -> String {
+    let mut s = String::from(
+        "<!doctype html>\n\
+         <!-- Generated from src/diagnose/catalogue.rs by tests/readme.rs; do not edit. \
+         Regenerate with: UPDATE_README=1 cargo test --test readme -->\n\
+         <html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <title>authlens rule catalogue</title>\n\
+         <link rel=\"stylesheet\" href=\"authlens.css\">\n</head>\n\
+         <body class=\"rules-page\">\n<header class=\"rules-header\">\n\
+         <h1>authlens rule catalogue</h1>\n\
+         <p>Every finding carries a stable rule id, like a lint code. Severities: \
+         <strong>error</strong> — the cause of the failure; <strong>warning</strong> — a likely \
+         cause or a risk; <strong>info</strong> — context, or a healthy flow recognised. \
+         Ranking puts causes before risks before context; a more specific cause suppresses \
+         a generic one.</p>\n<nav class=\"rules-index\" aria-label=\"Rules\">\n<ul>\n",
+    );
+    for r in RULES {
+        writeln!(
+            s,
+            "<li><a href=\"#{id}\"><code>{id}</code></a></li>",
+            id = html_escape(r.id)
+        )
+        .unwrap();
+    }
+    s.push_str("</ul>\n</nav>\n</header>\n<main>\n");
+    for r in RULES {
+        let kind = match r.kind {
+            Kind::Cause => "cause",
+            Kind::Risk => "risk",
+            Kind::Context => "context",
+        };
+        let scope = if r.flow { "flow rule" } else { "per exchange" };
+        let severity = r.severity.as_str();
+        let id = html_escape(r.id);
+        writeln!(s, "<section class=\"rule\" id=\"{id}\">").unwrap();
+        writeln!(s, "<h2><a href=\"#{id}\"><code>{id}</code></a></h2>").unwrap();
+        writeln!(
+            s,
+            "<p class=\"rule-meta\"><strong class=\"rule-severity sev-{severity}\">{severity}</strong> · {kind} · {scope} — {}</p>",
+            html_inline(r.title)
+        )
+        .unwrap();
+        writeln!(s, "<p>{}</p>", html_inline(r.description)).unwrap();
+        writeln!(
+            s,
+            "<p>Spec: <a href=\"{}\" target=\"_blank\" rel=\"noreferrer noopener\">{}</a></p>",
+            html_escape(r.spec.url),
+            html_escape(r.spec.title)
+        )
+        .unwrap();
+        s.push_str("</section>\n");
+    }
+    s.push_str("</main>\n</body>\n</html>\n");
+    s
+}
+
 fn sync(readme: &mut String, name: &str, body: &str) -> bool {
     let begin = format!("<!-- BEGIN GENERATED: {name} -->\n");
     let end = format!("<!-- END GENERATED: {name} -->");
@@ -104,6 +197,42 @@ fn readme_catalogues_match_the_code() {
             );
         }
     }
+}
+
+#[test]
+fn rules_page_matches_the_catalogue() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/extension/rules.html");
+    let want = rules_page();
+    if std::fs::read_to_string(path).ok().as_deref() == Some(want.as_str()) {
+        return;
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(path, want).unwrap();
+    } else {
+        panic!(
+            "extension/rules.html is out of date: run `UPDATE_README=1 cargo test --test readme`"
+        );
+    }
+}
+
+#[test]
+fn rules_page_has_one_anchor_per_rule_and_no_script() {
+    let page = rules_page();
+    for r in RULES {
+        assert_eq!(
+            page.matches(&format!(" id=\"{}\"", r.id)).count(),
+            1,
+            "anchor for {}",
+            r.id
+        );
+    }
+    assert!(!page.to_ascii_lowercase().contains("<script"));
+    // Catalogue text is escaped, and its `code` spans become <code>.
+    assert!(page.contains("<code>${token}</code>"), "inline code");
+    assert_eq!(
+        html_inline("a <b> & `c<d>`"),
+        "a &lt;b&gt; &amp; <code>c&lt;d&gt;</code>"
+    );
 }
 
 #[test]

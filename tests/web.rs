@@ -750,3 +750,101 @@ fn property_masked_header_values_never_contain_the_secret() {
         Ok(())
     });
 }
+
+// ---- toolbar summary line, rule links ---------------------------------------------
+
+fn mounted_app() -> (authlens::web::app::App, Element) {
+    let host = el("div").into_element();
+    body().append_child(&host).unwrap();
+    let app = authlens::web::app::App::mount(authlens::web::app::Host::Page, &host);
+    (app, host)
+}
+
+#[wasm_bindgen_test]
+fn toolbar_summary_line_is_the_engines_live_and_updated_in_place() {
+    use authlens::web::app::Msg;
+    let (app, host) = mounted_app();
+    let line = host
+        .query_selector(".toolbar .summary-line")
+        .unwrap()
+        .unwrap();
+    assert_eq!(line.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(line.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert_eq!(line.get_attribute("aria-atomic").as_deref(), Some("true"));
+    let text = || {
+        line.query_selector(".summary-text")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(text(), "no auth failures");
+    assert!(!line.class_list().contains("has-failures"));
+
+    // The same exchanges through a separate engine give the line the toolbar must show.
+    let mut reference = Analyzer::new(Config::default());
+    let batches = [
+        vec![
+            exchange("https://api.test/a", 200, Some("Bearer abc")),
+            exchange("https://api.test/b", 401, None),
+        ],
+        vec![exchange(
+            "https://api.test/c",
+            401,
+            Some("Bearer undefined"),
+        )],
+    ];
+    for batch in batches {
+        for x in &batch {
+            reference.push_ref(x);
+        }
+        app.dispatch(Msg::Imported(
+            batch.into_iter().map(|x| (x, None)).collect(),
+        ));
+        let want = reference.summary_line();
+        assert_eq!(text(), want);
+        assert_eq!(line.get_attribute("title").as_deref(), Some(want.as_str()));
+    }
+    assert!(text().starts_with("2 auth failures: "), "{}", text());
+    assert!(line.class_list().contains("has-failures"));
+    // Updated in place: the live region is the same node, so it is not re-announced whole.
+    assert!(host
+        .query_selector(".toolbar .summary-line")
+        .unwrap()
+        .unwrap()
+        .is_same_node(Some(&line)));
+    app.dispatch(Msg::Clear);
+    assert_eq!(text(), "no auth failures");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn rule_labels_link_to_the_catalogue_page_and_unknown_ids_stay_text() {
+    use authlens::web::views::findings::{render_note, RULES_PAGE};
+    let known = Finding::new("token-expired", Severity::Error, "expired", "");
+    let node = render_note(&known).into_element();
+    let link = node.query_selector("a.rule-link").unwrap().unwrap();
+    assert_eq!(
+        link.get_attribute("href").unwrap(),
+        format!("{RULES_PAGE}#token-expired")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(link.text_content().unwrap(), "token-expired");
+    assert!(
+        node.query_selector(".rule-about .rule-info")
+            .unwrap()
+            .is_some(),
+        "the entry can also be read in place"
+    );
+    let unknown = Finding::new("not-a-catalogued-rule", Severity::Info, "x", "");
+    let node = render_note(&unknown).into_element();
+    assert!(node.query_selector("a").unwrap().is_none(), "no link");
+    assert_eq!(
+        node.query_selector("code.rule-id")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "not-a-catalogued-rule"
+    );
+}

@@ -178,42 +178,84 @@ pub fn analyze<I>(exchanges: I, config: Config) -> Analysis
 where
     I: IntoIterator<Item = Exchange>,
 {
-    collect(exchanges.into_iter().map(|e| (e, None)), config)
+    let mut c = Collector::new(config);
+    for e in exchanges {
+        c.push(&e, None);
+    }
+    c.finish()
 }
 
 /// Like [`analyze`] for a parsed HAR file, using each entry's metadata (the browser's
 /// network errors, such as Chrome's status-0 `net::ERR_UNEXPECTED_PROXY_AUTH`) too.
-pub fn analyze_har(doc: &HarDocument, mut config: Config) -> Analysis {
-    config.credentials_removed_at_export |= crate::har::sanitization(doc).likely_sanitized;
-    collect(
-        doc.exchanges
-            .iter()
-            .map(|e| (e.clone(), doc.meta_for(e.index))),
-        config,
-    )
+pub fn analyze_har(doc: &HarDocument, config: Config) -> Analysis {
+    let mut c = Collector::for_har(doc, config);
+    for e in &doc.exchanges {
+        c.push(e, doc.meta_for(e.index));
+    }
+    c.finish()
 }
 
-fn collect<'m, I>(items: I, config: Config) -> Analysis
-where
-    I: Iterator<Item = (Exchange, Option<&'m EntryMeta>)>,
-{
-    let mut analyzer = Analyzer::new(config);
-    let mut reports: Vec<ExchangeReport> = Vec::new();
+/// [`analyze`] / [`analyze_har`] an exchange at a time, for a caller that must yield
+/// between slices of a big capture (the panel's report export): the same reports, with
+/// every revision applied to the report it revises.
+#[derive(Debug)]
+pub struct Collector {
+    analyzer: Analyzer,
+    reports: Vec<ExchangeReport>,
     // Indexes are usually 0..n in order; a map keeps revisions right when they are not.
-    let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for (ex, meta) in items {
-        let update = analyzer.push_entry(&ex, meta);
+    position: std::collections::HashMap<usize, usize>,
+}
+
+impl Collector {
+    /// A collector analysing with `config`.
+    pub fn new(config: Config) -> Self {
+        Self {
+            analyzer: Analyzer::new(config),
+            reports: Vec::new(),
+            position: std::collections::HashMap::new(),
+        }
+    }
+
+    /// A collector for the exchanges of `doc`, configured as [`analyze_har`] does: a
+    /// sanitized export's missing credentials are not reported as missing.
+    pub fn for_har(doc: &HarDocument, mut config: Config) -> Self {
+        config.credentials_removed_at_export |= crate::har::sanitization(doc).likely_sanitized;
+        Self::new(config)
+    }
+
+    /// Analyses the next exchange.
+    pub fn push(&mut self, ex: &Exchange, meta: Option<&EntryMeta>) {
+        let update = self.analyzer.push_entry(ex, meta);
         for rev in &update.revisions {
-            if let Some(r) = position.get(&rev.index).and_then(|&p| reports.get_mut(p)) {
+            if let Some(r) = self
+                .position
+                .get(&rev.index)
+                .and_then(|&p| self.reports.get_mut(p))
+            {
                 r.apply(rev);
             }
         }
-        position.insert(update.report.index, reports.len());
-        reports.push(update.report);
+        self.position
+            .insert(update.report.index, self.reports.len());
+        self.reports.push(update.report);
     }
-    Analysis {
-        reports,
-        summary: analyzer.summary().clone(),
+
+    /// Exchanges analysed so far.
+    pub fn len(&self) -> usize {
+        self.reports.len()
+    }
+
+    /// Whether nothing was analysed yet.
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty()
+    }
+
+    /// Every report, and the summary.
+    pub fn finish(self) -> Analysis {
+        Analysis {
+            summary: self.analyzer.summary().clone(),
+            reports: self.reports,
+        }
     }
 }
 

@@ -66,7 +66,7 @@ use crate::time::Timestamp;
 
 pub use reader::{Batch, HarReader};
 pub use sanitize::{sanitization, Sanitization, SanitizationSignal};
-pub use write::{write_exchanges, write_har};
+pub use write::{write_exchanges, write_har, HarPieces};
 
 /// A HAR `creator` or `browser`: the tool that wrote the file, or the browser it watched.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

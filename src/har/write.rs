@@ -432,3 +432,111 @@ pub fn write_har(doc: &HarDocument, creator: &Software) -> String {
 pub fn write_exchanges(exchanges: &[Exchange], creator: &Software) -> String {
     render(creator, None, exchanges, |_| None)
 }
+
+/// [`write_har`] in pieces, for a caller that writes a big document a slice at a time
+/// (the panel's export yields to the page between slices): [`HarPieces::head`], then
+/// [`HarPieces::entry`] for each exchange of the document in order, with
+/// [`HarPieces::SEPARATOR`] between entries, then [`HarPieces::tail`]. Joined, the pieces
+/// are exactly the text of `write_har`.
+#[derive(Debug)]
+pub struct HarPieces<'a> {
+    doc: &'a HarDocument,
+    head: String,
+    tail: String,
+}
+
+impl<'a> HarPieces<'a> {
+    /// Goes between two entries.
+    pub const SEPARATOR: &'static str = ",\n";
+
+    /// The pieces of `write_har(doc, creator)`.
+    pub fn new(doc: &'a HarDocument, creator: &Software) -> Self {
+        let first_start = doc.exchanges.iter().find_map(|x| x.started_at);
+        let envelope = OutHar {
+            log: OutLog {
+                version: "1.2",
+                creator: creator.into(),
+                browser: doc.browser.as_ref().map(Into::into),
+                pages: doc.pages.iter().map(|p| out_page(p, first_start)).collect(),
+                entries: Vec::new(),
+                comment: doc.comment.as_deref(),
+            },
+        };
+        let text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
+        // Pretty JSON never has a raw line break inside a string, so this is the key.
+        const EMPTY: &str = "\n    \"entries\": []";
+        match text.find(EMPTY) {
+            Some(at) if !doc.exchanges.is_empty() => {
+                let (before, after) = text.split_at(at);
+                Self {
+                    doc,
+                    head: format!("{before}\n    \"entries\": [\n"),
+                    tail: format!("\n    ]{}", after.get(EMPTY.len()..).unwrap_or("")),
+                }
+            }
+            // No entries: the envelope is the whole document.
+            _ => Self {
+                doc,
+                head: text,
+                tail: String::new(),
+            },
+        }
+    }
+
+    /// The text before the first entry.
+    pub fn head(&self) -> &str {
+        &self.head
+    }
+
+    /// The text after the last entry.
+    pub fn tail(&self) -> &str {
+        &self.tail
+    }
+
+    /// The text of `x`, an exchange of the document, as an entry of the array.
+    pub fn entry(&self, x: &Exchange) -> String {
+        let no_meta = EntryMeta::default();
+        let meta = self.doc.meta_for(x.index).unwrap_or(&no_meta);
+        let text = serde_json::to_string_pretty(&out_entry(x, meta)).unwrap_or_default();
+        format!("      {}", text.replace('\n', "\n      "))
+    }
+}
+
+#[cfg(test)]
+mod pieces_tests {
+    use super::*;
+
+    fn fixtures() -> Vec<HarDocument> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/har");
+        let mut docs: Vec<HarDocument> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| crate::har::parse_har(&std::fs::read(e.path()).ok()?).ok())
+            .collect();
+        docs.push(HarDocument::default());
+        docs
+    }
+
+    #[test]
+    fn pieces_join_to_write_har() {
+        let creator = Software {
+            name: "t\"entries\": []\nx".into(),
+            version: "1".into(),
+            comment: None,
+        };
+        let docs = fixtures();
+        assert!(docs.len() > 5);
+        for doc in &docs {
+            let pieces = HarPieces::new(doc, &creator);
+            let entries: Vec<String> = doc.exchanges.iter().map(|x| pieces.entry(x)).collect();
+            let joined = format!(
+                "{}{}{}",
+                pieces.head(),
+                entries.join(HarPieces::SEPARATOR),
+                pieces.tail()
+            );
+            assert_eq!(joined, write_har(doc, &creator));
+        }
+    }
+}

@@ -493,68 +493,125 @@ impl Redactor {
 /// Redacts a whole HAR document with consistent markers. Two passes: structured removal
 /// entry by entry, then the safety net over every text field with everything learnt.
 pub fn redact_document(doc: &HarDocument, opts: &RedactOptions) -> Redacted {
-    let mut r = Redactor::new(opts.clone());
-    let mut pairs: Vec<(Exchange, Option<EntryMeta>)> = Vec::with_capacity(doc.exchanges.len());
+    let mut steps = DocumentRedaction::new(opts);
     for ex in &doc.exchanges {
-        r.entry = Some(ex.index);
-        pairs.push(r.exchange_structured(ex, doc.meta_for(ex.index)));
+        steps.push(ex, doc.meta_for(ex.index));
     }
-    for (x, m) in &mut pairs {
-        r.entry = Some(x.index);
-        r.net_exchange(x, m.as_mut());
+    steps.finish(doc)
+}
+
+/// [`redact_document`] in steps, for a caller that must yield between slices of a big
+/// capture (the panel's export): [`DocumentRedaction::push`] every exchange (the
+/// structured pass), then [`DocumentRedaction::net`] a few at a time (the safety net, with
+/// every secret learnt from all of them), then [`DocumentRedaction::finish`]. The result
+/// is the same as [`redact_document`]'s.
+#[derive(Debug)]
+pub struct DocumentRedaction {
+    r: Redactor,
+    pairs: Vec<(Exchange, Option<EntryMeta>)>,
+    netted: usize,
+}
+
+impl DocumentRedaction {
+    /// Starts a redaction with `opts`.
+    pub fn new(opts: &RedactOptions) -> Self {
+        Self {
+            r: Redactor::new(opts.clone()),
+            pairs: Vec::new(),
+            netted: 0,
+        }
     }
-    let mut exchanges = Vec::with_capacity(pairs.len());
-    let mut metas = Vec::with_capacity(pairs.len());
-    for (x, m) in pairs {
-        exchanges.push(x);
-        metas.extend(m);
+
+    /// The structured pass over the next exchange. Push every exchange before the first
+    /// [`DocumentRedaction::net`]: the net only knows the secrets pushed before it ran.
+    pub fn push(&mut self, ex: &Exchange, meta: Option<&EntryMeta>) {
+        self.r.entry = Some(ex.index);
+        let pair = self.r.exchange_structured(ex, meta);
+        self.pairs.push(pair);
+        self.r.entry = None;
     }
-    r.entry = None;
-    let pages = doc
-        .pages
-        .iter()
-        .map(|p| {
-            let mut p = p.clone();
-            p.title = r.url_value(&p.title, "page title", 0);
-            p.title = r.net_text(&p.title, "page title");
-            p
-        })
-        .collect();
-    let comment = doc.comment.as_ref().map(|c| {
-        let c = r.scrub_text(c, "log.comment");
-        r.net_text(&c, "log.comment")
-    });
-    let software = |r: &mut Redactor, s: &Software| {
-        let mut s = s.clone();
-        s.comment = s
-            .comment
-            .as_ref()
-            .map(|c| r.net_text(c, "software comment"));
-        s
-    };
-    let creator = doc.creator.as_ref().map(|s| software(&mut r, s));
-    let browser = doc.browser.as_ref().map(|s| software(&mut r, s));
-    let diagnostics: Vec<HarDiagnostic> = doc
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut d = d.clone();
-            d.diagnostic.message = r.net_text(&d.diagnostic.message, "har diagnostic");
-            d
-        })
-        .collect();
-    Redacted {
-        document: HarDocument {
-            version: doc.version.clone(),
-            creator,
-            browser,
-            pages,
-            comment,
-            exchanges,
-            meta: metas,
-            diagnostics,
-        },
-        summary: r.finish(),
+
+    /// Exchanges pushed so far.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Runs the safety net over up to `max` more exchanges; returns how many still wait.
+    pub fn net(&mut self, max: usize) -> usize {
+        let end = self.netted.saturating_add(max).min(self.pairs.len());
+        if let Some(pending) = self.pairs.get_mut(self.netted..end) {
+            for (x, m) in pending {
+                self.r.entry = Some(x.index);
+                self.r.net_exchange(x, m.as_mut());
+            }
+        }
+        self.r.entry = None;
+        self.netted = end;
+        self.pairs.len() - end
+    }
+
+    /// Nets what is left, then redacts the document's own fields (pages, comment, tools,
+    /// diagnostics) from `doc`; `doc.exchanges` is not read again.
+    pub fn finish(mut self, doc: &HarDocument) -> Redacted {
+        self.net(usize::MAX);
+        let mut r = self.r;
+        let mut exchanges = Vec::with_capacity(self.pairs.len());
+        let mut metas = Vec::with_capacity(self.pairs.len());
+        for (x, m) in self.pairs {
+            exchanges.push(x);
+            metas.extend(m);
+        }
+        let pages = doc
+            .pages
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.title = r.url_value(&p.title, "page title", 0);
+                p.title = r.net_text(&p.title, "page title");
+                p
+            })
+            .collect();
+        let comment = doc.comment.as_ref().map(|c| {
+            let c = r.scrub_text(c, "log.comment");
+            r.net_text(&c, "log.comment")
+        });
+        let software = |r: &mut Redactor, s: &Software| {
+            let mut s = s.clone();
+            s.comment = s
+                .comment
+                .as_ref()
+                .map(|c| r.net_text(c, "software comment"));
+            s
+        };
+        let creator = doc.creator.as_ref().map(|s| software(&mut r, s));
+        let browser = doc.browser.as_ref().map(|s| software(&mut r, s));
+        let diagnostics: Vec<HarDiagnostic> = doc
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.diagnostic.message = r.net_text(&d.diagnostic.message, "har diagnostic");
+                d
+            })
+            .collect();
+        Redacted {
+            document: HarDocument {
+                version: doc.version.clone(),
+                creator,
+                browser,
+                pages,
+                comment,
+                exchanges,
+                meta: metas,
+                diagnostics,
+            },
+            summary: r.finish(),
+        }
     }
 }
 

@@ -562,3 +562,86 @@ proptest! {
         prop_assert!(d.claims.as_ref().and_then(|c| c.get("sub")).is_none());
     }
 }
+
+/// Every HAR fixture the repository has (rule fixtures, clean traffic, browser exports).
+fn fixture_documents() -> Vec<(String, HarDocument)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut paths = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "har") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let doc = crate::har::parse_har(&std::fs::read(&p).ok()?).ok()?;
+            Some((p.display().to_string(), doc))
+        })
+        .collect()
+}
+
+#[test]
+fn staged_redaction_equals_redact_document() {
+    let docs = fixture_documents();
+    assert!(docs.len() > 50, "fixtures found: {}", docs.len());
+    let opts = RedactOptions::default().with_bodies(true);
+    for (name, doc) in &docs {
+        let whole = redact_document(doc, &opts);
+        for step in [1, 3, usize::MAX] {
+            let mut staged = DocumentRedaction::new(&opts);
+            for ex in &doc.exchanges {
+                staged.push(ex, doc.meta_for(ex.index));
+            }
+            assert_eq!(staged.len(), doc.exchanges.len());
+            let mut waiting = usize::MAX;
+            while waiting > 0 {
+                let left = staged.net(step);
+                assert!(left < waiting || waiting == usize::MAX, "{name}: progress");
+                waiting = left;
+            }
+            assert_eq!(staged.finish(doc), whole, "{name}, net {step} at a time");
+        }
+    }
+}
+
+#[test]
+fn staged_net_catches_a_secret_first_structured_in_a_later_entry() {
+    let secret = "s3cr3t-opaque-token-0123456789abcdef";
+    let get = |url: &str, index: usize| Exchange {
+        index,
+        request: Request {
+            method: "GET".into(),
+            url: url.into(),
+            ..Request::default()
+        },
+        ..Exchange::default()
+    };
+    let early = get(
+        "https://api.test/echo?note=s3cr3t-opaque-token-0123456789abcdef",
+        0,
+    );
+    let mut late = get("https://api.test/me", 1);
+    late.request
+        .headers
+        .push("Authorization", &format!("Bearer {secret}"));
+    let doc = HarDocument {
+        exchanges: vec![early, late],
+        ..HarDocument::default()
+    };
+    let mut staged = DocumentRedaction::new(&RedactOptions::default());
+    for ex in &doc.exchanges {
+        staged.push(ex, None);
+    }
+    assert_eq!(staged.net(1), 1);
+    let out = staged.finish(&doc);
+    let text = crate::har::write_har(&out.document, &creator_for(None));
+    assert!(!text.contains(secret), "{text}");
+}

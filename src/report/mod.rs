@@ -53,12 +53,12 @@ mod markdown;
 
 use serde::Serialize;
 
-use crate::diagnose::{self, Config, ExchangeReport};
+use crate::diagnose::{self, Analysis, Config, ExchangeReport};
 use crate::exchange::Exchange;
 use crate::finding::{Evidence, Finding, Severity, SpecRef};
 use crate::fixes::{self, Fix, FixContext};
 use crate::har::{self, HarDocument, Software};
-use crate::redact::{self, RedactOptions};
+use crate::redact::{self, RedactOptions, Redacted};
 use crate::time::{describe_duration, Timestamp};
 
 pub use flow::{Flow, FlowStep, LOOKAHEAD};
@@ -384,9 +384,17 @@ fn summary(s: &diagnose::Summary) -> Summary {
 /// collects environment, failures, flows and the redaction summary.
 pub fn build(doc: &HarDocument, opts: &ReportOptions) -> Report {
     let redacted = redact::redact_document(doc, &opts.redact);
-    let rdoc = &redacted.document;
     // The HAR details matter: a browser network error explains some status-0 failures.
-    let analysis = diagnose::analyze_har(rdoc, opts.config.clone());
+    let analysis = diagnose::analyze_har(&redacted.document, opts.config.clone());
+    assemble(&redacted, &analysis, opts)
+}
+
+/// The last step of [`build`], for a caller that redacted (with `opts.redact`) and
+/// analysed the redacted document (as [`diagnose::analyze_har`] with `opts.config`) a
+/// slice at a time itself, e.g. with [`redact::DocumentRedaction`] and
+/// [`diagnose::Collector`].
+pub fn assemble(redacted: &Redacted, analysis: &Analysis, opts: &ReportOptions) -> Report {
+    let rdoc = &redacted.document;
     let reports = &analysis.reports;
     let listed: Vec<&ExchangeReport> = reports.iter().filter(|r| is_listed(r)).collect();
     let failures = listed

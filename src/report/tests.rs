@@ -264,3 +264,32 @@ fn empty_capture_still_reports() {
     assert!(md.contains("No request failed"), "{md}");
     assert!(md.contains("| Time span | unknown |"), "{md}");
 }
+
+#[test]
+fn assembled_from_slices_equals_build() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut checked = 0;
+    for rule in std::fs::read_dir(dir).unwrap() {
+        let path = rule.unwrap().path().join("positive.har");
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let doc = crate::har::parse_har(&bytes).unwrap();
+        let opts = ReportOptions::default();
+        let mut staged = redact::DocumentRedaction::new(&opts.redact);
+        for x in &doc.exchanges {
+            staged.push(x, doc.meta_for(x.index));
+        }
+        while staged.net(2) > 0 {}
+        let redacted = staged.finish(&doc);
+        let rdoc = &redacted.document;
+        let mut collector = diagnose::Collector::for_har(rdoc, opts.config.clone());
+        for x in &rdoc.exchanges {
+            collector.push(x, rdoc.meta_for(x.index));
+        }
+        let sliced = assemble(&redacted, &collector.finish(), &opts);
+        assert_eq!(sliced, build(&doc, &opts), "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} fixtures");
+}

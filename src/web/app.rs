@@ -159,7 +159,8 @@ struct Ui {
     list: VirtualList,
     empty: Element,
     detail: Slot,
-    failures: Element,
+    summary_line: Element,
+    summary_text: Element,
     summary: Element,
     notice: Element,
     action_log: Element,
@@ -380,11 +381,24 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .attr("spellcheck", "false")
         .on("input", move |e| a.dispatch(Msg::FilterText(dom::event_value(e))));
     let filter_node = filter.node().clone();
-    let failures = el("span")
-        .class("failure-count")
+    // The engine's summary line: a live region (polite, read whole), truncated by CSS with
+    // the full text on hover. Status is also a word and an icon, never colour alone.
+    let summary_text = el("span").class("summary-text").text(NO_FAILURES);
+    let summary_text_node = summary_text.node().clone();
+    let summary_line = el("span")
+        .class("summary-line")
         .attr("role", "status")
-        .text(&failure_text(0));
-    let failures_node = failures.node().clone();
+        .attr("aria-live", "polite")
+        .attr("aria-atomic", "true")
+        .attr("title", NO_FAILURES)
+        .child(
+            el("span")
+                .class("summary-icon")
+                .attr("aria-hidden", "true")
+                .text("⚠"),
+        )
+        .child(summary_text);
+    let summary_line_node = summary_line.node().clone();
     let a = app.clone();
     let clear_site = live.then(|| {
         el("button")
@@ -431,8 +445,8 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .child(auth_only)
         .child(separator())
         .child(filter)
+        .child(summary_line)
         .child(el("div").class("spacer"))
-        .child(failures)
         .child_opt(import)
         .child(export_menu)
         .child_opt(clear_site);
@@ -575,7 +589,8 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         list,
         empty: empty_node,
         detail: Slot::new(detail_node),
-        failures: failures_node,
+        summary_line: summary_line_node,
+        summary_text: summary_text_node,
         summary: summary_node,
         notice: notice_node,
         action_log: action_log_node,
@@ -597,9 +612,8 @@ const PANEL_ONLY: &str =
 /// Entries kept in the actions log.
 const MAX_LOGGED_ACTIONS: u32 = 100;
 
-fn failure_text(n: usize) -> String {
-    format!("⚠ {}", format::count(n, "auth failure", "auth failures"))
-}
+/// The summary line before anything failed (the engine's own wording).
+const NO_FAILURES: &str = "no auth failures";
 
 fn empty_text(host: Host, log_empty: bool) -> &'static str {
     match (host, log_empty) {
@@ -624,14 +638,11 @@ impl State {
     }
 
     fn refresh_chrome(&mut self, host: Host) {
-        let failures = self.log.failures();
-        set_text(&self.ui.failures, &failure_text(failures));
-        toggle_class(&self.ui.failures, "has-failures", failures > 0);
+        self.refresh_summary_line();
         let mut summary = format!(
-            "{} · {} shown · {}",
+            "{} · {} shown",
             format::count(self.log.len(), "request", "requests"),
             self.log.visible().len(),
-            self.analyzer.summary_line()
         );
         if self.log.dropped() > 0 {
             summary.push_str(&format!(
@@ -646,6 +657,19 @@ impl State {
         if empty {
             set_text(&self.ui.empty, empty_text(host, self.log.is_empty()));
         }
+    }
+
+    /// Updates the toolbar's summary line from the engine's incremental summary; the live
+    /// region is only touched when the words change, so screen readers hear changes only.
+    fn refresh_summary_line(&mut self) {
+        let summary = self.analyzer.summary();
+        let line = summary.line();
+        if self.ui.summary_text.text_content().as_deref() == Some(line.as_str()) {
+            return;
+        }
+        set_text(&self.ui.summary_text, &line);
+        dom::set_attr(&self.ui.summary_line, "title", &line);
+        toggle_class(&self.ui.summary_line, "has-failures", summary.failures > 0);
     }
 
     fn add(&mut self, batch: Vec<Incoming>, host: Host, app: &App) {

@@ -1,5 +1,5 @@
 //! A finding as the panel shows it: severity (icon and word, never colour alone), title,
-//! the rule id with its catalogue entry, the plain-English detail, the quoted evidence,
+//! the rule id linking to its catalogue entry, the plain-English detail, the quoted evidence,
 //! spec links, and the fixes with their actions and snippets.
 
 use crate::diagnose;
@@ -44,20 +44,46 @@ pub fn spec_link(spec: &SpecRef) -> El {
         .text(spec.title)
 }
 
-/// The rule id as a small code label that opens the rule's catalogue entry.
+/// The page that holds the rule catalogue, shipped next to the panel and the analyzer
+/// (generated from [`diagnose::CATALOGUE`] by `tests/readme.rs`, like the README's).
+pub const RULES_PAGE: &str = "rules.html";
+
+/// The rule id as a small code label, the way linters show rule names: a link to the
+/// rule's entry in the catalogue page (a new tab), plus an "about" toggle that shows the
+/// same entry in place. Only catalogue ids become links: an id the catalogue lacks stays
+/// plain text, so nothing captured ever lands in an `href`.
 fn rule_label(id: &str) -> El {
-    let summary = el("summary")
-        .attr("title", "About this rule")
-        .child(el("code").class("rule-id").text(id));
-    let body = match diagnose::rule(id) {
-        Some(info) => el("div")
-            .class("rule-info")
-            .child(el("strong").text(info.title))
-            .child(el("p").text(info.description))
-            .child(spec_link(&info.spec)),
-        None => el("div").class("rule-info").text("No catalogue entry."),
+    let Some(info) = diagnose::rule(id) else {
+        return el("span")
+            .class("rule-ref")
+            .child(el("code").class("rule-id").text(id));
     };
-    el("details").class("rule-ref").child(summary).child(body)
+    let link = el("a")
+        .class("rule-link")
+        .attr("href", &format!("{RULES_PAGE}#{}", info.id))
+        .attr("target", "_blank")
+        .attr("rel", "noopener")
+        .attr(
+            "title",
+            &format!("{}: open in the rule catalogue", info.title),
+        )
+        .child(el("code").class("rule-id").text(info.id));
+    let about = el("details")
+        .class("rule-about")
+        .child(
+            el("summary")
+                .attr("title", "About this rule")
+                .attr("aria-label", &format!("About {}", info.id))
+                .text("?"),
+        )
+        .child(
+            el("div")
+                .class("rule-info")
+                .child(el("strong").text(info.title))
+                .child(el("p").text(info.description))
+                .child(spec_link(&info.spec)),
+        );
+    el("span").class("rule-ref").child(link).child(about)
 }
 
 fn evidence_list(f: &Finding) -> Option<El> {
@@ -191,6 +217,6 @@ pub fn render_note(f: &Finding) -> El {
         .attr("data-rule", f.id)
         .child(severity_badge(f.severity))
         .child(el("span").class("finding-title").text(&f.title))
-        .child(el("code").class("rule-id").text(f.id))
+        .child(rule_label(f.id))
         .child_opt((!f.detail.is_empty()).then(|| el("div").class("note-detail").text(&f.detail)))
 }
