@@ -85,17 +85,29 @@ fn rejudge_cases() -> Vec<String> {
     let claims = serde_json::json!({"sub": "u", "iat": t - 60, "nbf": t - 60, "exp": t + 600});
     let inner = jws(serde_json::json!({"alg": "HS256"}), claims.clone());
     vec![
-        format!("Bearer {}", jws(serde_json::json!({"alg": "RS256"}), claims.clone())),
-        format!("Bearer {}", jws(serde_json::json!({"alg": "none"}), claims.clone())),
+        format!(
+            "Bearer {}",
+            jws(serde_json::json!({"alg": "RS256"}), claims.clone())
+        ),
+        format!(
+            "Bearer {}",
+            jws(serde_json::json!({"alg": "none"}), claims.clone())
+        ),
         format!(
             "Bearer {}.{}.c2ln",
             base64::encode(br#"{"alg":"HS256","cty":"JWT"}"#, Alphabet::UrlSafe),
             base64::encode(inner.as_bytes(), Alphabet::UrlSafe)
         ),
-        format!("bearer  \"{}\"", jws(serde_json::json!({"alg": "ES256"}), claims)),
+        format!(
+            "bearer  \"{}\"",
+            jws(serde_json::json!({"alg": "ES256"}), claims)
+        ),
         format!(
             "Bearer {}",
-            jws(serde_json::json!({"alg": "HS256"}), serde_json::json!({"exp": "soon"}))
+            jws(
+                serde_json::json!({"alg": "HS256"}),
+                serde_json::json!({"exp": "soon"})
+            )
         ),
         "Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345".to_string(),
         "Basic dXNlcjpwYXNz".to_string(),
@@ -112,7 +124,11 @@ fn rejudge_at_equals_decoding_at_that_instant() {
         for at in instants {
             let mut moved = first.clone();
             rejudge_at(&mut moved, Some(at), DEFAULT_LEEWAY);
-            assert_eq!(moved, decode_authorization(&value, &Context::new(at)), "{value} at {at:?}");
+            assert_eq!(
+                moved,
+                decode_authorization(&value, &Context::new(at)),
+                "{value} at {at:?}"
+            );
         }
         // Without an instant there are no time verdicts at all.
         let mut none = first.clone();

@@ -80,6 +80,10 @@ pub fn make(id: &'static str, detail: impl Into<String>) -> Finding {
 /// A captured value cut to `max` characters, control characters removed, for quoting a
 /// non-secret value (a challenge, an error message) in evidence and details.
 pub fn clip(value: &str, max: usize) -> String {
+    // Most values are short printable ASCII: nothing to cut or drop.
+    if value.len() <= max && value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return value.to_string();
+    }
     let mut s: String = value
         .chars()
         .filter(|c| !c.is_control())
