@@ -57,6 +57,23 @@ use crate::jose::{self, ClaimsView};
 use crate::secret;
 use crate::time::Timestamp;
 
+/// Every finding id the decoders here produce (with [`crate::jose::validate`]'s), as listed
+/// in the module docs. Each is a rule of the diagnosis catalogue (tested there) and a
+/// property test checks that decoding never produces another.
+pub const FINDING_IDS: &[&str] = &[
+    "malformed-authorization",
+    "bearer-placeholder",
+    "token-expired",
+    "token-not-yet-valid",
+    "alg-none",
+    "wrong-token-type",
+    "dpop-proof-invalid",
+    "dpop-proof-missing",
+    "dpop-bound-token-as-bearer",
+    "digest-uri-mismatch",
+    "aws4-request-invalid",
+];
+
 /// What decoding is relative to.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {

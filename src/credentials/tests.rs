@@ -153,3 +153,30 @@ proptest::proptest! {
         proptest::prop_assert_eq!(moved, decode_authorization(&value, &Context::new(Timestamp(base + to * 1000))));
     }
 }
+
+proptest::proptest! {
+    /// Whatever is sent, the decoders only produce catalogued finding ids.
+    #[test]
+    fn findings_use_only_listed_ids(
+        scheme in proptest::sample::select(vec!["Bearer ", "DPoP ", "Basic ", "Digest ", "AWS4-HMAC-SHA256 ", "token ", "", "Bearer Bearer "]),
+        token in proptest::sample::select(rejudge_cases()),
+        noise in "[ -~]{0,40}",
+        proof in proptest::option::of("[A-Za-z0-9._-]{0,80}"),
+    ) {
+        let value = format!("{scheme}{}{noise}", token.split_once(' ').map_or(token.as_str(), |(_, t)| t));
+        let mut req = crate::exchange::Request {
+            method: "GET".into(),
+            url: "https://api.example.com/v1/me?access_token=abc".into(),
+            ..crate::exchange::Request::default()
+        };
+        req.headers.push("Authorization", value.as_str());
+        if let Some(p) = &proof {
+            req.headers.push("DPoP", p.as_str());
+        }
+        for c in from_request(&req, &Context::new(Timestamp::from_unix_secs(1_717_232_400))) {
+            for f in &c.credential.findings {
+                proptest::prop_assert!(FINDING_IDS.contains(&f.id), "{} from {value:?}", f.id);
+            }
+        }
+    }
+}
