@@ -13,10 +13,12 @@
 
 mod claims;
 mod sha256;
+mod summary;
 mod validate;
 
 pub use claims::{ClaimsView, TimeClaim};
 pub use sha256::{access_token_hash, jwk_thumbprint, sha256};
+pub use summary::{summarize, Compact, Scratch, Summary, COMPACT_STRIDE};
 pub use validate::{
     structural_verdicts, time_verdicts, validate, validate_view, DEFAULT_LEEWAY_SECS,
     TIME_VERDICT_IDS,
