@@ -162,13 +162,13 @@ mod tests {
 
     /// One value as a caller sees it: (scheme, token68, params (name, value, quoted)) per
     /// challenge, and the diagnostic count.
-    type Value = (Vec<(String, Option<String>, Vec<(String, String, bool)>)>, u32);
+    type Value = (
+        Vec<(String, Option<String>, Vec<(String, String, bool)>)>,
+        u32,
+    );
 
     /// What a JavaScript caller does with the words: slice the strings back out.
-    fn decode(
-        joined: &str,
-        e: &Encoded,
-    ) -> Vec<Value> {
+    fn decode(joined: &str, e: &Encoded) -> Vec<Value> {
         let units: Vec<u16> = joined.encode_utf16().collect();
         let side: Vec<u16> = e.strings.encode_utf16().collect();
         let slice = |from: &[u16], s: u32, l: u32| {
@@ -205,9 +205,7 @@ mod tests {
         values
     }
 
-    fn owned(
-        values: &[&str],
-    ) -> Vec<Value> {
+    fn owned(values: &[&str]) -> Vec<Value> {
         values
             .iter()
             .map(|v| {

@@ -142,6 +142,21 @@ impl ClaimsView {
     }
 }
 
+impl ClaimsView {
+    /// The same view relative to another instant: only the relative times depend on it
+    /// (what a cached decoding needs for the next request with the same token).
+    pub fn rebase(&mut self, reference: Timestamp) {
+        self.reference = Some(reference);
+        for t in [&mut self.exp, &mut self.nbf, &mut self.iat]
+            .into_iter()
+            .flatten()
+        {
+            t.relative = describe_relative(t.at, reference);
+            t.secs_from_reference = t.at.secs_since(reference);
+        }
+    }
+}
+
 fn string_claim(claims: &Value, name: &str, at: usize, d: &mut Vec<Diagnostic>) -> Option<String> {
     match claims.get(name)? {
         Value::String(s) => Some(s.clone()),
