@@ -73,25 +73,10 @@ impl TokenText {
     }
 }
 
+/// RFC 6750 §2.1 `b64token` characters (`=` aside): the `token68` set.
 fn is_b64token_char(c: u8) -> bool {
-    B64TOKEN.get(usize::from(c)).copied().unwrap_or(false)
+    crate::challenge::is_token68_char(c)
 }
-
-/// RFC 6750 §2.1 `b64token` characters (`=` aside), by byte: one load per byte for the
-/// fast path of [`token_after_scheme`].
-// Evaluated at compile time only (as base64's tables): an index out of range fails the
-// build, and `get_mut` is not usable in a const block.
-#[allow(clippy::indexing_slicing)]
-const B64TOKEN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0usize;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
-        c += 1;
-    }
-    t
-};
 
 /// Reads the token after `scheme` (which starts at `scheme_offset` in `value`).
 ///

@@ -457,7 +457,16 @@ const GRAMMAR_KEEP: &[&str] = &[
 
 /// Decodes one `Authorization` (or, with `ctx.proxy`, `Proxy-Authorization`) field value.
 pub fn decode_authorization(value: &str, ctx: &Context<'_>) -> DecodedCredential {
-    let parsed = challenge::parse_credentials(value);
+    decode_authorization_parsed(value, &challenge::parse_credentials(value), ctx)
+}
+
+/// [`decode_authorization`] for a caller that already has `value` parsed by
+/// [`challenge::parse_credentials`] (the diagnosis engine parses it for its own rules).
+pub fn decode_authorization_parsed(
+    value: &str,
+    parsed: &challenge::ParsedCredentials<'_>,
+    ctx: &Context<'_>,
+) -> DecodedCredential {
     let (scheme, scheme_at) = lex_scheme(value);
     let bare = parsed
         .credentials

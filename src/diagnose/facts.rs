@@ -335,9 +335,14 @@ impl CredentialCache {
         &mut self,
         key: u64,
         value: &str,
+        parsed: Option<&ParsedCredentials<'_>>,
         ctx: &credentials::Context<'_>,
         at: Option<Timestamp>,
     ) -> DecodedCredential {
+        let decode_new = || match parsed {
+            Some(p) => credentials::decode_authorization_parsed(value, p, ctx),
+            None => credentials::decode_authorization(value, ctx),
+        };
         match self.find_mut(key) {
             Some(CachedCredential {
                 credential: Some(c),
@@ -349,12 +354,12 @@ impl CredentialCache {
             }
             Some(e) => {
                 // Seen once before: worth keeping now.
-                let c = credentials::decode_authorization(value, ctx);
+                let c = decode_new();
                 e.credential = Some(c.clone());
                 c
             }
             None => {
-                let c = credentials::decode_authorization(value, ctx);
+                let c = decode_new();
                 if credentials::request_independent(&c) {
                     // Remember the value was seen; the credential is copied on a repeat.
                     self.entries.push_back(CachedCredential {
@@ -467,16 +472,22 @@ fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Opti
 /// Verdicts that depend on "now": meaningless without a reference instant.
 const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
 
+/// Every credential of `ex`; `authorization` is the first `Authorization` value with its
+/// grammar parse, which the decoder reuses.
 fn decode(
     ex: &Exchange,
     at: Option<Timestamp>,
     leeway_secs: i64,
     cache: &mut CredentialCache,
+    authorization: Option<(&str, u64, &ParsedCredentials<'_>)>,
 ) -> Vec<(String, DecodedCredential)> {
     let ctx = engine_context(at.unwrap_or(Timestamp(0)), leeway_secs);
     let mut out: Vec<(String, DecodedCredential)> =
         credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| {
-            cache.decode(hash(value), value, ctx, at)
+            match authorization.filter(|(v, _, _)| std::ptr::eq(*v, value)) {
+                Some((_, key, parsed)) => cache.decode(key, value, Some(parsed), ctx, at),
+                None => cache.decode(hash(value), value, None, ctx, at),
+            }
         })
         .into_iter()
         .map(|c| (c.location, c.credential))
@@ -544,7 +555,14 @@ impl<'a> Facts<'a> {
         let at = ex.started_at.or(date);
         let auth_hash = authorization.map(hash);
         let decoded = if failure {
-            decode(ex, at, leeway_secs, cache)
+            let parsed = authorization.zip(auth_hash).zip(credentials.as_ref());
+            decode(
+                ex,
+                at,
+                leeway_secs,
+                cache,
+                parsed.map(|((v, k), p)| (v, k, p)),
+            )
         } else {
             Vec::new()
         };
