@@ -483,11 +483,11 @@ fn decode(
 ) -> Vec<(String, DecodedCredential)> {
     let ctx = engine_context(at.unwrap_or(Timestamp(0)), leeway_secs);
     let mut out: Vec<(String, DecodedCredential)> =
-        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| {
-            match authorization.filter(|(v, _, _)| std::ptr::eq(*v, value)) {
-                Some((_, key, parsed)) => cache.decode(key, value, Some(parsed), ctx, at),
-                None => cache.decode(hash(value), value, None, ctx, at),
-            }
+        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| match authorization
+            .filter(|(v, _, _)| std::ptr::eq(*v, value))
+        {
+            Some((_, key, parsed)) => cache.decode(key, value, Some(parsed), ctx, at),
+            None => cache.decode(hash(value), value, None, ctx, at),
         })
         .into_iter()
         .map(|c| (c.location, c.credential))
