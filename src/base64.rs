@@ -85,22 +85,29 @@ fn decode_plain_prefix(input: &[u8], alphabet: Alphabet, out: &mut Vec<u8>) -> u
         Alphabet::UrlSafe => &URL_SAFE_TABLE,
     };
     let sextet = |b: &u8| table.get(usize::from(*b)).copied().unwrap_or(NOT_PLAIN);
+    // Room for every whole group, written in place (pushing three bytes at a time cost
+    // more than the decoding itself); the unused tail is cut off at the end.
+    let start = out.len();
+    out.resize(start + input.len() / 4 * 3, 0);
     let mut done = 0;
-    for group in input.chunks_exact(4) {
-        let [a, b, c, d] = [
-            group.first().map_or(NOT_PLAIN, sextet),
-            group.get(1).map_or(NOT_PLAIN, sextet),
-            group.get(2).map_or(NOT_PLAIN, sextet),
-            group.get(3).map_or(NOT_PLAIN, sextet),
-        ];
-        if (a | b | c | d) & 0xC0 != 0 {
-            break;
+    if let Some(dst) = out.get_mut(start..) {
+        for (group, bytes) in input.chunks_exact(4).zip(dst.chunks_exact_mut(3)) {
+            let [a, b, c, d] = [
+                group.first().map_or(NOT_PLAIN, sextet),
+                group.get(1).map_or(NOT_PLAIN, sextet),
+                group.get(2).map_or(NOT_PLAIN, sextet),
+                group.get(3).map_or(NOT_PLAIN, sextet),
+            ];
+            if (a | b | c | d) & 0xC0 != 0 {
+                break;
+            }
+            let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+            // Each shift leaves one byte in the low 8 bits; `as u8` keeps exactly that byte.
+            bytes.copy_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+            done += 4;
         }
-        let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-        // Each shift leaves one byte in the low 8 bits; `as u8` keeps exactly that byte.
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
-        done += 4;
     }
+    out.truncate(start + done / 4 * 3);
     done
 }
 
@@ -233,6 +240,76 @@ pub fn decode(input: &str, alphabet: Alphabet) -> Decoded {
     out
 }
 
+/// Appends the bytes of `input` to `out` and returns `true` when `input` is exactly what
+/// `alphabet` allows with nothing to report, i.e. when [`decode`] would give the same bytes
+/// and no diagnostic (padded standard base64 is not handled: `false`). On `false`, `out`
+/// holds a partial result and the caller falls back to [`decode`]. No allocation: callers
+/// decoding many tokens reuse `out` (the batched decoders of `jose`).
+pub fn decode_clean_into(input: &str, alphabet: Alphabet, out: &mut Vec<u8>) -> bool {
+    let bytes = input.as_bytes();
+    let done = decode_plain_prefix(bytes, alphabet, out);
+    let table = match alphabet {
+        Alphabet::Standard => return done == bytes.len(),
+        Alphabet::UrlSafe => &URL_SAFE_TABLE,
+    };
+    let tail = bytes.get(done..).unwrap_or(&[]);
+    let sextet = |i: usize| {
+        tail.get(i)
+            .and_then(|b| table.get(usize::from(*b)))
+            .copied()
+            .unwrap_or(NOT_PLAIN)
+    };
+    match tail.len() {
+        0 => true,
+        2 | 3 => {
+            let (a, b) = (sextet(0), sextet(1));
+            let c = if tail.len() == 3 { sextet(2) } else { 0 };
+            if (a | b | c) & 0xC0 != 0 {
+                return false;
+            }
+            let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6;
+            // Unused low bits must be zero, as `decode`'s `base64-trailing-bits` demands.
+            let (keep, unused) = if tail.len() == 2 {
+                (1, n & 0xFFFF)
+            } else {
+                (2, n & 0xFF)
+            };
+            if unused != 0 {
+                return false;
+            }
+            // The top `keep` bytes of the 24-bit group.
+            let group = [(n >> 16) as u8, (n >> 8) as u8];
+            out.extend_from_slice(group.get(..keep).unwrap_or(&[]));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The decoded length of `input` when [`decode_clean_into`] would accept it, without
+/// decoding: for a segment whose bytes are not needed (a JWS signature), only its size.
+pub fn clean_len(input: &str, alphabet: Alphabet) -> Option<usize> {
+    let table = match alphabet {
+        Alphabet::Standard if input.len() % 4 != 0 => return None,
+        Alphabet::Standard => &STANDARD_TABLE,
+        Alphabet::UrlSafe => &URL_SAFE_TABLE,
+    };
+    let sextet = |b: &u8| table.get(usize::from(*b)).copied().unwrap_or(NOT_PLAIN);
+    let bytes = input.as_bytes();
+    if bytes.iter().fold(0u8, |acc, b| acc | sextet(b)) & 0xC0 != 0 {
+        return None;
+    }
+    // The unused low bits of the last symbol must be zero (`base64-trailing-bits`).
+    let last = bytes.last().map_or(0, sextet);
+    let ok = match bytes.len() % 4 {
+        0 => true,
+        2 => last & 0x0F == 0,
+        3 => last & 0x03 == 0,
+        _ => false,
+    };
+    ok.then_some(bytes.len() / 4 * 3 + (bytes.len() % 4).saturating_sub(1))
+}
+
 /// Whether every byte is in `alphabet` (no padding, no whitespace): a cheap shape test for tokens.
 pub fn is_alphabet(input: &str, alphabet: Alphabet) -> bool {
     !input.is_empty()
@@ -320,6 +397,45 @@ mod tests {
     #[test]
     fn lenient_decode_recovers_other_alphabet() {
         assert_eq!(decode("-_8", Alphabet::Standard).bytes, vec![0xfb, 0xff]);
+    }
+
+    #[test]
+    fn clean_decoding_table() {
+        let cases = [
+            ("", Some(&b""[..])),
+            ("eyJ9", Some(&b"{\"}"[..])),
+            ("YQ", Some(&b"a"[..])),
+            ("YWI", Some(&b"ab"[..])),
+            ("YR", None),    // non-zero unused bits
+            ("Y", None),     // truncated
+            ("YQ==", None),  // padding in base64url
+            ("a+b/", None),  // the other alphabet
+            ("ab cd", None), // whitespace
+            ("ab_-", Some(&[0x69, 0xbf, 0xfe][..])),
+        ];
+        for (input, want) in cases {
+            let mut out = vec![7];
+            let clean = decode_clean_into(input, Alphabet::UrlSafe, &mut out);
+            assert_eq!(clean, want.is_some(), "{input:?}");
+            if let Some(w) = want {
+                assert_eq!(&out[1..], w, "{input:?}");
+            }
+        }
+    }
+
+    proptest! {
+        /// The clean path is exactly `decode` without diagnostics.
+        #[test]
+        fn clean_decoding_agrees_with_decode(input in "[A-Za-z0-9_=+/ -]{0,24}") {
+            let mut out = Vec::new();
+            let clean = decode_clean_into(&input, Alphabet::UrlSafe, &mut out);
+            let full = decode(&input, Alphabet::UrlSafe);
+            prop_assert_eq!(clean, full.diagnostics.is_empty(), "{:?}", full.diagnostics);
+            prop_assert_eq!(clean_len(&input, Alphabet::UrlSafe), clean.then_some(out.len()));
+            if clean {
+                prop_assert_eq!(out, full.bytes);
+            }
+        }
     }
 
     proptest! {

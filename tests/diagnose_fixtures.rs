@@ -104,6 +104,12 @@ const TABLE: &[(&str, bool)] = &[
     ("401-spike", false),
     ("inconsistent-backends", true),
     ("preflight-then-failure", true),
+    ("wrong-token-type", true),
+    ("dpop-proof-missing", true),
+    ("dpop-bound-token-as-bearer", true),
+    ("dpop-proof-invalid", true),
+    ("digest-uri-mismatch", true),
+    ("aws4-request-invalid", true),
 ];
 
 #[test]

@@ -70,6 +70,7 @@
 //!
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
+pub mod compact;
 mod credentials;
 mod explain;
 pub mod negotiate;

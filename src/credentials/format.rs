@@ -73,8 +73,9 @@ impl TokenText {
     }
 }
 
+/// RFC 6750 §2.1 `b64token` characters (`=` aside): the `token68` set.
 fn is_b64token_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+    crate::challenge::is_token68_char(c)
 }
 
 /// Reads the token after `scheme` (which starts at `scheme_offset` in `value`).
@@ -422,7 +423,7 @@ pub fn placeholder(value: &str) -> Option<PlaceholderKind> {
     let all_same = first.is_some_and(|f| v.chars().all(|c| c == f));
     if v.contains('…')
         || (all_same && matches!(first, Some('*' | '•' | 'x' | 'X' | '.' | '#')))
-        || v.contains("***")
+        || v.contains('*') && v.contains("***")
         || v.contains('[') && contains_ci(v, "[redacted")
     {
         return Some(PlaceholderKind::Masked);

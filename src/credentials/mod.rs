@@ -57,6 +57,23 @@ use crate::jose::{self, ClaimsView};
 use crate::secret;
 use crate::time::Timestamp;
 
+/// Every finding id the decoders here produce (with [`crate::jose::validate`]'s), as listed
+/// in the module docs. Each is a rule of the diagnosis catalogue (tested there) and a
+/// property test checks that decoding never produces another.
+pub const FINDING_IDS: &[&str] = &[
+    "malformed-authorization",
+    "bearer-placeholder",
+    "token-expired",
+    "token-not-yet-valid",
+    "alg-none",
+    "wrong-token-type",
+    "dpop-proof-invalid",
+    "dpop-proof-missing",
+    "dpop-bound-token-as-bearer",
+    "digest-uri-mismatch",
+    "aws4-request-invalid",
+];
+
 /// What decoding is relative to.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -70,6 +87,9 @@ pub struct Context<'a> {
     pub proxy: bool,
     /// The request, for checks that need it (Digest `uri`, DPoP `htm`/`htu`, `X-Amz-Date`).
     pub request: Option<&'a Request>,
+    /// Whether to compute [`DecodedCredential::fingerprint`] (a SHA-256 of the token: a
+    /// third of decoding a 1 KiB JWT); on by default.
+    pub fingerprint: bool,
 }
 
 impl<'a> Context<'a> {
@@ -81,7 +101,16 @@ impl<'a> Context<'a> {
             charset: None,
             proxy: false,
             request: None,
+            fingerprint: true,
         }
+    }
+
+    /// Leaves [`DecodedCredential::fingerprint`] empty, for callers that compare tokens
+    /// their own way (the diagnosis engine).
+    #[must_use]
+    pub fn without_fingerprint(mut self) -> Self {
+        self.fingerprint = false;
+        self
     }
 
     /// Sets the leeway.
@@ -177,21 +206,27 @@ pub struct JoseSummary {
 }
 
 impl JoseSummary {
-    fn new(d: &jose::Decoded) -> Self {
+    /// Takes `d` apart without copying: the summary, the outer header and the claims that
+    /// matter (the innermost token's, [`jose::Decoded::effective_claims`]).
+    fn split(mut d: jose::Decoded) -> (Self, Option<Value>, Option<Value>) {
+        let header = d.header.take();
+        let mut claims = d.claims.take();
         let mut nested_headers = Vec::new();
-        let mut cur = d.nested.as_deref();
-        while let Some(n) = cur {
-            nested_headers.push(n.header.clone().unwrap_or(Value::Null));
-            cur = n.nested.as_deref();
+        let mut next = d.nested.take();
+        while let Some(mut n) = next {
+            nested_headers.push(n.header.take().unwrap_or(Value::Null));
+            claims = n.claims.take();
+            next = n.nested.take();
         }
-        Self {
+        let summary = Self {
             form: d.form,
             segment_count: d.segment_count,
-            signature: d.signature.clone(),
+            signature: d.signature,
             encrypted: d.encrypted,
-            payload: d.payload.clone(),
+            payload: d.payload,
             nested_headers,
-        }
+        };
+        (summary, header, claims)
     }
 }
 
@@ -253,10 +288,6 @@ pub struct DecodedCredential {
     /// NTLM / SPNEGO / Kerberos token details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negotiate: Option<challenge::negotiate::GssToken>,
-    /// The full JOSE decoding, for callers in Rust (not serialized: header and claims are
-    /// already at the top level).
-    #[serde(skip)]
-    pub decoded_jose: Option<jose::Decoded>,
 }
 
 impl DecodedCredential {
@@ -282,7 +313,6 @@ impl DecodedCredential {
             aws4: None,
             dpop: None,
             negotiate: None,
-            decoded_jose: None,
         }
     }
 
@@ -311,16 +341,14 @@ pub fn request_independent(cred: &DecodedCredential) -> bool {
 pub fn rejudge_at(cred: &mut DecodedCredential, at: Option<Timestamp>, leeway_secs: i64) {
     cred.findings
         .retain(|f| !jose::TIME_VERDICT_IDS.contains(&f.id));
-    let Some(decoded) = cred.decoded_jose.as_ref() else {
+    let Some(view) = cred.claims_view.as_mut() else {
         return;
     };
-    let reference = at.unwrap_or(Timestamp(0));
-    let view = decoded.claims_view(reference);
+    view.rebase(at.unwrap_or(Timestamp(0)));
     if let Some(at) = at {
         cred.findings
-            .extend(jose::time_verdicts(&view, at, leeway_secs));
+            .extend(jose::time_verdicts(view, at, leeway_secs));
     }
-    cred.claims_view = Some(view);
 }
 
 /// A short, stable, non-reversible fingerprint of a high-entropy token: 12 base64url
@@ -429,7 +457,16 @@ const GRAMMAR_KEEP: &[&str] = &[
 
 /// Decodes one `Authorization` (or, with `ctx.proxy`, `Proxy-Authorization`) field value.
 pub fn decode_authorization(value: &str, ctx: &Context<'_>) -> DecodedCredential {
-    let parsed = challenge::parse_credentials(value);
+    decode_authorization_parsed(value, &challenge::parse_credentials(value), ctx)
+}
+
+/// [`decode_authorization`] for a caller that already has `value` parsed by
+/// [`challenge::parse_credentials`] (the diagnosis engine parses it for its own rules).
+pub fn decode_authorization_parsed(
+    value: &str,
+    parsed: &challenge::ParsedCredentials<'_>,
+    ctx: &Context<'_>,
+) -> DecodedCredential {
     let (scheme, scheme_at) = lex_scheme(value);
     let bare = parsed
         .credentials
@@ -599,12 +636,13 @@ pub fn decode_dpop_proof(
         length: text.cleaned.chars().count(),
         offset: text.cleaned_offset,
     });
-    out.header.clone_from(&decoded.header);
+    // A proof's own claims (not a nested token's), as dpop::check read them.
     out.claims.clone_from(&decoded.claims);
-    out.jose = Some(JoseSummary::new(&decoded));
     out.claims_view = Some(decoded.claims_view(ctx.at));
+    let (summary, header, _) = JoseSummary::split(decoded);
+    out.header = header;
+    out.jose = Some(summary);
     out.dpop = Some(proof);
-    out.decoded_jose = Some(decoded);
     out.diagnostics.sort_by_key(|d| d.offset);
     // Not an Authorization value: structure problems are a dpop-proof-invalid, not a
     // malformed-authorization.
@@ -676,7 +714,9 @@ fn decode_token68_scheme(
             .push(verdicts::placeholder_finding(kind, &out.scheme, &quoted));
         return;
     }
-    out.fingerprint = Some(fingerprint(token));
+    if ctx.fingerprint {
+        out.fingerprint = Some(fingerprint(token));
+    }
     if jose::looks_like_jose(token) || (token.contains('.') && jose::starts_like_jose(token)) {
         decode_jose_token(out, text, ctx);
         return;
@@ -715,8 +755,6 @@ fn decode_jose_token(out: &mut DecodedCredential, text: &format::TokenText, ctx:
         jose::Form::Jwe => Kind::Jwe,
         _ => Kind::Jws,
     };
-    out.header.clone_from(&decoded.header);
-    out.claims = decoded.effective_claims().cloned();
     let view = decoded.claims_view(ctx.at);
     out.issuer_hint.clone_from(&view.iss);
     out.findings.extend(jose::validate_view(
@@ -725,9 +763,10 @@ fn decode_jose_token(out: &mut DecodedCredential, text: &format::TokenText, ctx:
         ctx.at,
         ctx.leeway_secs,
     ));
-    out.jose = Some(JoseSummary::new(&decoded));
+    let (summary, header, claims) = JoseSummary::split(decoded);
+    (out.header, out.claims) = (header, claims);
+    out.jose = Some(summary);
     out.claims_view = Some(view);
-    out.decoded_jose = Some(decoded);
 }
 
 #[cfg(test)]

@@ -85,17 +85,29 @@ fn rejudge_cases() -> Vec<String> {
     let claims = serde_json::json!({"sub": "u", "iat": t - 60, "nbf": t - 60, "exp": t + 600});
     let inner = jws(serde_json::json!({"alg": "HS256"}), claims.clone());
     vec![
-        format!("Bearer {}", jws(serde_json::json!({"alg": "RS256"}), claims.clone())),
-        format!("Bearer {}", jws(serde_json::json!({"alg": "none"}), claims.clone())),
+        format!(
+            "Bearer {}",
+            jws(serde_json::json!({"alg": "RS256"}), claims.clone())
+        ),
+        format!(
+            "Bearer {}",
+            jws(serde_json::json!({"alg": "none"}), claims.clone())
+        ),
         format!(
             "Bearer {}.{}.c2ln",
             base64::encode(br#"{"alg":"HS256","cty":"JWT"}"#, Alphabet::UrlSafe),
             base64::encode(inner.as_bytes(), Alphabet::UrlSafe)
         ),
-        format!("bearer  \"{}\"", jws(serde_json::json!({"alg": "ES256"}), claims)),
+        format!(
+            "bearer  \"{}\"",
+            jws(serde_json::json!({"alg": "ES256"}), claims)
+        ),
         format!(
             "Bearer {}",
-            jws(serde_json::json!({"alg": "HS256"}), serde_json::json!({"exp": "soon"}))
+            jws(
+                serde_json::json!({"alg": "HS256"}),
+                serde_json::json!({"exp": "soon"})
+            )
         ),
         "Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345".to_string(),
         "Basic dXNlcjpwYXNz".to_string(),
@@ -112,7 +124,11 @@ fn rejudge_at_equals_decoding_at_that_instant() {
         for at in instants {
             let mut moved = first.clone();
             rejudge_at(&mut moved, Some(at), DEFAULT_LEEWAY);
-            assert_eq!(moved, decode_authorization(&value, &Context::new(at)), "{value} at {at:?}");
+            assert_eq!(
+                moved,
+                decode_authorization(&value, &Context::new(at)),
+                "{value} at {at:?}"
+            );
         }
         // Without an instant there are no time verdicts at all.
         let mut none = first.clone();
@@ -135,5 +151,32 @@ proptest::proptest! {
         let mut moved = decode_authorization(&value, &Context::new(Timestamp(base + from * 1000)));
         rejudge_at(&mut moved, Some(Timestamp(base + to * 1000)), DEFAULT_LEEWAY);
         proptest::prop_assert_eq!(moved, decode_authorization(&value, &Context::new(Timestamp(base + to * 1000))));
+    }
+}
+
+proptest::proptest! {
+    /// Whatever is sent, the decoders only produce catalogued finding ids.
+    #[test]
+    fn findings_use_only_listed_ids(
+        scheme in proptest::sample::select(vec!["Bearer ", "DPoP ", "Basic ", "Digest ", "AWS4-HMAC-SHA256 ", "token ", "", "Bearer Bearer "]),
+        token in proptest::sample::select(rejudge_cases()),
+        noise in "[ -~]{0,40}",
+        proof in proptest::option::of("[A-Za-z0-9._-]{0,80}"),
+    ) {
+        let value = format!("{scheme}{}{noise}", token.split_once(' ').map_or(token.as_str(), |(_, t)| t));
+        let mut req = crate::exchange::Request {
+            method: "GET".into(),
+            url: "https://api.example.com/v1/me?access_token=abc".into(),
+            ..crate::exchange::Request::default()
+        };
+        req.headers.push("Authorization", value.as_str());
+        if let Some(p) = &proof {
+            req.headers.push("DPoP", p.as_str());
+        }
+        for c in from_request(&req, &Context::new(Timestamp::from_unix_secs(1_717_232_400))) {
+            for f in &c.credential.findings {
+                proptest::prop_assert!(FINDING_IDS.contains(&f.id), "{} from {value:?}", f.id);
+            }
+        }
     }
 }

@@ -109,10 +109,30 @@ pub const CATALOGUE: &[RuleInfo] = &[
         "No credentials were sent",
         RFC9110_401,
         "The request carried no Authorization header, no plausible session cookie, no API key and no token in the URL. The server's challenge names the scheme it expects."),
+    rule!("wrong-token-type", Error, Cause, false,
+        "A key or secret was sent as an access token",
+        spec("RFC 6750 §2.1", "https://www.rfc-editor.org/rfc/rfc6750#section-2.1"),
+        "The value's documented prefix says it is not an access token for this scheme: a refresh token (`ghr_`, `1//`, `xoxr-`), a publishable key (`pk_live_`), an AWS access key ID (`AKIA…`, which signs requests with SigV4) or an API key meant for its own header or the URL. The detail names the issuer and how the value is meant to be used. A warning when the value works elsewhere in the request (another header, the URL)."),
+    rule!("dpop-proof-missing", Error, Cause, false,
+        "A DPoP token was sent without a DPoP proof",
+        spec("RFC 9449 §7.1", "https://www.rfc-editor.org/rfc/rfc9449#section-7.1"),
+        "`Authorization: DPoP <token>` came without a `DPoP` header. Every request with a DPoP-bound token carries a fresh proof signed with the bound key."),
     rule!("malformed-authorization", Error, Cause, false,
         "The Authorization header is malformed",
         spec("RFC 9110 §11.6.2", "https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2"),
         "The credentials' format is wrong: a doubled scheme (`Bearer Bearer …`), a quoted token, whitespace or a newline inside the token, invalid base64 in Basic, a JWT with the wrong number of segments, or no scheme at all. Raised as a warning for spellings that work by the RFC but that some servers reject."),
+    rule!("dpop-proof-invalid", Error, Cause, false,
+        "The DPoP proof fails the server's checks",
+        spec("RFC 9449 §4.3", "https://www.rfc-editor.org/rfc/rfc9449#section-4.3"),
+        "The `DPoP` proof breaks a check servers make: not a signed JWT, `typ` other than `dpop+jwt`, a private key in its `jwk`, `htm`/`htu` of another request, an `iat` too old or in the future, an `ath` of another token, a key other than the token's `cnf.jkt`, or several proofs. One finding per failed check. A warning beside dpop-nonce-required: the server asked for a nonce first."),
+    rule!("digest-uri-mismatch", Error, Cause, false,
+        "The Digest response was computed for another URI",
+        spec("RFC 7616 §3.4.6", "https://www.rfc-editor.org/rfc/rfc7616#section-3.4.6"),
+        "The Digest `uri` parameter is not the request-target, so the server's recomputed response cannot match: a client that reused credentials across URLs, or a proxy that rewrote the path."),
+    rule!("aws4-request-invalid", Error, Cause, false,
+        "The SigV4 request is rejected before its signature is checked",
+        spec("AWS SigV4", "https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html"),
+        "An AWS Signature Version 4 request with a credential scope dated another day than `X-Amz-Date`, a signing time more than 15 minutes from the request (RequestTimeTooSkewed), no signing time at all, or a temporary `ASIA…` key without `X-Amz-Security-Token`."),
     rule!("alg-none", Error, Risk, false,
         "An unsecured JWT (alg: none) was sent",
         spec("RFC 8725 §3.1", "https://www.rfc-editor.org/rfc/rfc8725#section-3.1"),
@@ -133,6 +153,10 @@ pub const CATALOGUE: &[RuleInfo] = &[
         "The server wants another authentication scheme",
         spec("RFC 9110 §11.6.1", "https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1"),
         "Every challenge names a scheme other than the one that was sent: Basic sent where Bearer is required, or a Bearer token where a DPoP-bound token is required."),
+    rule!("dpop-bound-token-as-bearer", Error, Cause, false,
+        "A DPoP-bound token was sent as a Bearer token",
+        spec("RFC 9449 §7.1", "https://www.rfc-editor.org/rfc/rfc9449#section-7.1"),
+        "The access token has a `cnf.jkt` claim: it is bound to a DPoP key and must be sent as `Authorization: DPoP <token>` with a proof. Resource servers reject a bound token presented as Bearer. Ranked after scheme-mismatch: when every challenge names DPoP, scheme-mismatch says what the server wants and this finding says why the token needs it."),
     rule!("insufficient-scope", Error, Cause, false,
         "The token lacks the required scope",
         RFC6750_ERRORS,
@@ -262,6 +286,34 @@ pub const SUPPRESSES: &[(&str, &[&str])] = &[
     ),
     ("alg-none", &["invalid-token", "forbidden-not-unauthorized"]),
     (
+        "wrong-token-type",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
+        "dpop-proof-missing",
+        &[
+            "invalid-token",
+            "invalid-request",
+            "forbidden-not-unauthorized",
+        ],
+    ),
+    (
+        "dpop-bound-token-as-bearer",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
+        "dpop-proof-invalid",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
+        "digest-uri-mismatch",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
+        "aws4-request-invalid",
+        &["invalid-token", "forbidden-not-unauthorized"],
+    ),
+    (
         "token-expired",
         &["invalid-token", "forbidden-not-unauthorized"],
     ),
@@ -344,6 +396,12 @@ mod tests {
             "401-spike",
             "inconsistent-backends",
             "preflight-then-failure",
+            "wrong-token-type",
+            "dpop-proof-missing",
+            "dpop-bound-token-as-bearer",
+            "dpop-proof-invalid",
+            "digest-uri-mismatch",
+            "aws4-request-invalid",
         ];
         assert_eq!(CATALOGUE.len(), expected.len());
         for id in expected {
@@ -376,6 +434,18 @@ mod tests {
                 assert!(rule(g).is_some(), "{g}");
                 assert!(!suppressed_by(g).contains(specific), "{specific} <-> {g}");
             }
+        }
+    }
+
+    /// Every finding id the credentials decoder can produce is one the user may see (in
+    /// `authlens token`, the panel and the reports), so it is catalogued.
+    #[test]
+    fn every_decoder_verdict_is_catalogued() {
+        for id in crate::credentials::FINDING_IDS {
+            assert!(
+                rule(id).is_some(),
+                "{id} is emitted by the decoder but not catalogued"
+            );
         }
     }
 

@@ -4,7 +4,6 @@
 //! JSON error body, the detected server and the token-endpoint classification are computed
 //! here, lazily where they cost something and only matter for failures.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use crate::challenge::{self, ParsedChallenges, ParsedCredentials};
@@ -19,9 +18,66 @@ use super::body::{self, ErrorBody};
 /// A stable 64-bit hash, so the window can compare values without keeping them (tokens
 /// are never stored, only their hash).
 pub fn hash<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = WordHasher(0);
     value.hash(&mut h);
     h.finish()
+}
+
+/// A multiply-rotate hash over 8-byte words (the FxHash construction) with a final mix.
+/// Why not `DefaultHasher`: SipHash cost ~2.5 instructions per byte, and every exchange
+/// hashes its 1 KiB token and several URLs (a tenth of the engine's time). The values are
+/// only compared with each other inside one analysis; a crafted collision can at worst
+/// relate two unrelated exchanges in a flow finding.
+struct WordHasher(u64);
+
+impl WordHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            for (slot, x) in b.iter_mut().zip(rest) {
+                *slot = *x;
+            }
+            // The length keeps "a" and "a\0" apart.
+            self.add(u64::from_le_bytes(b) ^ (rest.len() as u64) << 59);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // murmur3's finaliser, so nearby inputs spread over all bits.
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ x >> 33
+    }
 }
 
 /// A token request (RFC 6749 §4/§6) recognised by path or `grant_type`.
@@ -205,8 +261,10 @@ pub struct CredentialCache {
 #[derive(Debug, Clone)]
 struct CachedCredential {
     key: u64,
-    /// The value decoded with the request that first sent it, at `at`.
-    credential: DecodedCredential,
+    /// The value decoded with the request that first sent it. Kept from a request that
+    /// worked (moved, nothing to copy), or from the second failure that sent it: tokens sent
+    /// once are not copied into the cache.
+    credential: Option<DecodedCredential>,
     /// Its verdicts without the time verdicts: what the rules read for requests that worked.
     timeless: Vec<Finding>,
 }
@@ -224,45 +282,51 @@ impl CredentialCache {
         self.entries.iter().find(|e| e.key == key)
     }
 
-    fn decode_new(key: u64, value: &str, ctx: &credentials::Context<'_>) -> CachedCredential {
-        let credential = credentials::decode_authorization(value, ctx);
-        let timeless = credential
+    fn find_mut(&mut self, key: u64) -> Option<&mut CachedCredential> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    fn timeless(credential: &DecodedCredential) -> Vec<Finding> {
+        credential
             .findings
             .iter()
             .filter(|f| !TIME_VERDICTS.contains(&f.id))
             .cloned()
-            .collect();
-        CachedCredential {
-            key,
-            credential,
-            timeless,
-        }
+            .collect()
     }
 
-    /// Keeps `entry` unless its decoding read the request (Digest `uri`, SigV4): another
-    /// request with the same value would be judged differently.
-    fn remember(&mut self, entry: CachedCredential) {
-        if !credentials::request_independent(&entry.credential) {
+    /// Keeps an entry for `key` (evicting the oldest when full) with `credential`'s
+    /// verdicts, and with the credential itself when `keep`, unless its decoding read the
+    /// request (Digest `uri`, SigV4): another request with the same value would be judged
+    /// differently.
+    fn remember(&mut self, key: u64, credential: DecodedCredential, keep: bool) {
+        if !credentials::request_independent(&credential) {
             return;
         }
         if self.entries.len() >= Self::CAPACITY {
             self.entries.pop_front();
         }
-        self.entries.push_back(entry);
+        self.entries.push_back(CachedCredential {
+            key,
+            timeless: Self::timeless(&credential),
+            credential: keep.then_some(credential),
+        });
     }
 
     /// The time-independent verdicts on `value`, for a request that worked.
     fn verdicts(&mut self, key: u64, value: &str, ex: &Exchange, leeway_secs: i64) -> Vec<Finding> {
-        if let Some(e) = self.find(key) {
-            return e.timeless.clone();
+        if self.find(key).is_none() {
+            let ctx = engine_context(ex.started_at.unwrap_or(Timestamp(0)), leeway_secs)
+                .with_request(&ex.request);
+            let credential = credentials::decode_authorization(value, &ctx);
+            if !credentials::request_independent(&credential) {
+                return Self::timeless(&credential);
+            }
+            self.remember(key, credential, true);
         }
-        let ctx = credentials::Context::new(ex.started_at.unwrap_or(Timestamp(0)))
-            .with_leeway(leeway_secs)
-            .with_request(&ex.request);
-        let entry = Self::decode_new(key, value, &ctx);
-        let timeless = entry.timeless.clone();
-        self.remember(entry);
-        timeless
+        self.find(key)
+            .map(|e| e.timeless.clone())
+            .unwrap_or_default()
     }
 
     /// `value` decoded for the request in `ctx` (whose instant is `at`, or 0 when `at` is
@@ -271,19 +335,54 @@ impl CredentialCache {
         &mut self,
         key: u64,
         value: &str,
+        parsed: Option<&ParsedCredentials<'_>>,
         ctx: &credentials::Context<'_>,
         at: Option<Timestamp>,
     ) -> DecodedCredential {
-        if let Some(e) = self.find(key) {
-            let mut c = e.credential.clone();
-            credentials::rejudge_at(&mut c, at, ctx.leeway_secs);
-            return c;
+        let decode_new = || match parsed {
+            Some(p) => credentials::decode_authorization_parsed(value, p, ctx),
+            None => credentials::decode_authorization(value, ctx),
+        };
+        match self.find_mut(key) {
+            Some(CachedCredential {
+                credential: Some(c),
+                ..
+            }) => {
+                let mut c = c.clone();
+                credentials::rejudge_at(&mut c, at, ctx.leeway_secs);
+                c
+            }
+            Some(e) => {
+                // Seen once before: worth keeping now.
+                let c = decode_new();
+                e.credential = Some(c.clone());
+                c
+            }
+            None => {
+                let c = decode_new();
+                if credentials::request_independent(&c) {
+                    // Remember the value was seen; the credential is copied on a repeat.
+                    self.entries.push_back(CachedCredential {
+                        key,
+                        timeless: Self::timeless(&c),
+                        credential: None,
+                    });
+                    if self.entries.len() > Self::CAPACITY {
+                        self.entries.pop_front();
+                    }
+                }
+                c
+            }
         }
-        let entry = Self::decode_new(key, value, ctx);
-        let c = entry.credential.clone();
-        self.remember(entry);
-        c
     }
+}
+
+/// The decoding context the engine uses: no token fingerprints (the engine compares
+/// tokens by [`hash`], and nothing it reports shows a fingerprint).
+fn engine_context(at: Timestamp, leeway_secs: i64) -> credentials::Context<'static> {
+    credentials::Context::new(at)
+        .with_leeway(leeway_secs)
+        .without_fingerprint()
 }
 
 fn header<'a>(ex: &'a Exchange, name: &str) -> Option<&'a str> {
@@ -373,16 +472,22 @@ fn classify_token_request(ex: &Exchange, error_body: Option<&ErrorBody>) -> Opti
 /// Verdicts that depend on "now": meaningless without a reference instant.
 const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
 
+/// Every credential of `ex`; `authorization` is the first `Authorization` value with its
+/// grammar parse, which the decoder reuses.
 fn decode(
     ex: &Exchange,
     at: Option<Timestamp>,
     leeway_secs: i64,
     cache: &mut CredentialCache,
+    authorization: Option<(&str, u64, &ParsedCredentials<'_>)>,
 ) -> Vec<(String, DecodedCredential)> {
-    let ctx = credentials::Context::new(at.unwrap_or(Timestamp(0))).with_leeway(leeway_secs);
+    let ctx = engine_context(at.unwrap_or(Timestamp(0)), leeway_secs);
     let mut out: Vec<(String, DecodedCredential)> =
-        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| {
-            cache.decode(hash(value), value, ctx, at)
+        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| match authorization
+            .filter(|(v, _, _)| std::ptr::eq(*v, value))
+        {
+            Some((_, key, parsed)) => cache.decode(key, value, Some(parsed), ctx, at),
+            None => cache.decode(hash(value), value, None, ctx, at),
         })
         .into_iter()
         .map(|c| (c.location, c.credential))
@@ -450,7 +555,14 @@ impl<'a> Facts<'a> {
         let at = ex.started_at.or(date);
         let auth_hash = authorization.map(hash);
         let decoded = if failure {
-            decode(ex, at, leeway_secs, cache)
+            let parsed = authorization.zip(auth_hash).zip(credentials.as_ref());
+            decode(
+                ex,
+                at,
+                leeway_secs,
+                cache,
+                parsed.map(|((v, k), p)| (v, k, p)),
+            )
         } else {
             Vec::new()
         };
@@ -604,10 +716,23 @@ impl<'a> Facts<'a> {
     pub fn identity(&self) -> Option<String> {
         const MAX: usize = 160;
         let mut text = String::new();
+        // One pass over the response headers (each exchange has a record, so this runs for
+        // all of them): the first value of each identity header, shown in list order.
+        let mut found: [Option<&str>; IDENTITY_HEADERS.len()] = [None; IDENTITY_HEADERS.len()];
+        for h in self.ex.response.headers.iter() {
+            let slot = IDENTITY_HEADERS
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(&h.name))
+                .and_then(|i| found.get_mut(i));
+            if let Some(slot @ None) = slot {
+                *slot = Some(h.value.as_str());
+            }
+        }
         let ip = self.ex.server_ip.as_deref().map(|ip| ("server ip", ip));
         for (n, v) in IDENTITY_HEADERS
             .iter()
-            .filter_map(|n| self.res(n).map(|v| (*n, v)))
+            .zip(found)
+            .filter_map(|(n, v)| v.map(|v| (*n, v)))
             .chain(ip)
         {
             if !text.is_empty() {
@@ -629,7 +754,7 @@ impl<'a> Facts<'a> {
 
     /// The URL without fragment, for matching hops and retries.
     pub fn url_key(&self) -> u64 {
-        url_key(&self.url)
+        url_key_of(&self.origin, &self.url)
     }
 
     /// The resolved redirect target (`redirectURL` or `Location`), for 3xx responses.
@@ -661,7 +786,12 @@ pub fn truncate_chars(s: &mut String, max: usize) {
 
 /// Hash of a URL's origin, path and query (fragment dropped), for matching.
 pub fn url_key(url: &UrlParts<'_>) -> u64 {
-    hash(&(url.origin(), url.path, url.query.unwrap_or("")))
+    url_key_of(&url.origin(), url)
+}
+
+/// [`url_key`] with the origin already computed (it is a new string each time).
+fn url_key_of(origin: &str, url: &UrlParts<'_>) -> u64 {
+    hash(&(origin, url.path, url.query.unwrap_or("")))
 }
 
 /// Resolves a `Location` value against the request URL (RFC 3986 §5.2, the common cases).

@@ -105,9 +105,10 @@ impl ClaimsView {
         view.client_id = string_claim(claims, "client_id", at, d);
         view.jti = string_claim(claims, "jti", at, d);
         view.aud = list_claim(claims, "aud", at, d);
-        view.exp = time_claim(claims, "exp", reference, at, d);
-        view.nbf = time_claim(claims, "nbf", reference, at, d);
-        view.iat = time_claim(claims, "iat", reference, at, d);
+        view.exp = time_claim(claims, "exp", reference, at, d, None);
+        view.nbf = time_claim(claims, "nbf", reference, at, d, None);
+        // Issuers usually set `nbf` = `iat`: then the texts are the same, formatted once.
+        view.iat = time_claim(claims, "iat", reference, at, d, view.nbf.as_ref());
         view.scopes = list_claim(claims, "scope", at, d);
         if view.scopes.is_empty() {
             view.scopes = list_claim(claims, "scp", at, d);
@@ -138,6 +139,21 @@ impl ClaimsView {
             }
         }
         view
+    }
+}
+
+impl ClaimsView {
+    /// The same view relative to another instant: only the relative times depend on it
+    /// (what a cached decoding needs for the next request with the same token).
+    pub fn rebase(&mut self, reference: Timestamp) {
+        self.reference = Some(reference);
+        for t in [&mut self.exp, &mut self.nbf, &mut self.iat]
+            .into_iter()
+            .flatten()
+        {
+            t.relative = describe_relative(t.at, reference);
+            t.secs_from_reference = t.at.secs_since(reference);
+        }
     }
 }
 
@@ -211,6 +227,7 @@ fn time_claim(
     reference: Timestamp,
     at: usize,
     d: &mut Vec<Diagnostic>,
+    same_instant: Option<&TimeClaim>,
 ) -> Option<TimeClaim> {
     let value = claims.get(name)?;
     let instant = match value {
@@ -279,11 +296,18 @@ fn time_claim(
             format!("\"{name}\" looks like milliseconds; NumericDate is seconds (RFC 7519 §2), so servers read it as a date thousands of years away"),
         ));
     }
+    let (utc, relative) = match same_instant.filter(|t| t.at == instant) {
+        Some(t) => (t.utc.clone(), t.relative.clone()),
+        None => (
+            instant.to_utc_string(),
+            describe_relative(instant, reference),
+        ),
+    };
     Some(TimeClaim {
         claim: name,
         at: instant,
-        utc: instant.to_utc_string(),
-        relative: describe_relative(instant, reference),
+        utc,
+        relative,
         secs_from_reference: instant.secs_since(reference),
     })
 }

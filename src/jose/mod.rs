@@ -13,10 +13,12 @@
 
 mod claims;
 mod sha256;
+mod summary;
 mod validate;
 
 pub use claims::{ClaimsView, TimeClaim};
 pub use sha256::{access_token_hash, jwk_thumbprint, sha256};
+pub use summary::{summarize, Compact, Scratch, Summary, COMPACT_STRIDE};
 pub use validate::{
     structural_verdicts, time_verdicts, validate, validate_view, DEFAULT_LEEWAY_SECS,
     TIME_VERDICT_IDS,
@@ -434,8 +436,11 @@ fn decode_jws_parts(parts: &[&str], segs: &[Segment], out: &mut Decoded, depth: 
                 "the payload is empty (detached content, RFC 7515 appendix F)",
             ));
         }
-        let text = String::from_utf8_lossy(&bytes).into_owned();
         let parsed = serde_json::from_slice::<Value>(&bytes);
+        let len = bytes.len();
+        // Valid UTF-8 (every JSON payload) becomes the text without a copy.
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let json = parsed.is_ok();
         match parsed {
             Ok(Value::Object(map)) => out.claims = Some(Value::Object(map)),
@@ -444,7 +449,7 @@ fn decode_jws_parts(parts: &[&str], segs: &[Segment], out: &mut Decoded, depth: 
                 payload_at,
                 "the payload is JSON but not an object, so it is not a JWT claims set (RFC 7519 §7.2)",
             )),
-            Err(_) if bytes.is_empty() => {}
+            Err(_) if len == 0 => {}
             Err(e) => {
                 let nested_token = looks_like_jose(&text);
                 let cty_jwt = out.cty().is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
@@ -479,14 +484,16 @@ fn decode_jws_parts(parts: &[&str], segs: &[Segment], out: &mut Decoded, depth: 
             }
         }
         out.payload = Some(Payload {
-            bytes: bytes.len(),
+            bytes: len,
             json,
             masked: secret::mask(&text),
             text,
         });
     }
     if let Some(text) = parts.get(2) {
-        let bytes = decode_segment(text, sig_at, &mut out.diagnostics);
+        // Only the signature's size is shown: a clean segment is measured, not decoded.
+        let bytes = base64::clean_len(text, Alphabet::UrlSafe)
+            .unwrap_or_else(|| decode_segment(text, sig_at, &mut out.diagnostics).len());
         let unsecured = out.is_unsecured();
         if unsecured && !text.is_empty() {
             out.diagnostics.push(Diagnostic::error(
@@ -502,7 +509,7 @@ fn decode_jws_parts(parts: &[&str], segs: &[Segment], out: &mut Decoded, depth: 
             ));
         }
         out.signature = Some(Signature {
-            bytes: bytes.len(),
+            bytes,
             masked: secret::mask_all(text),
         });
     }

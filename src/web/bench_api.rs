@@ -1,10 +1,16 @@
-//! Batched decoding for JavaScript callers: many header values or tokens per call, results
-//! as one JSON text.
+//! Batched decoding for JavaScript callers: many header values or tokens per call.
 //!
 //! Each crossing of the wasm boundary costs a string copy in and out; the panel and the
 //! analyzer decode inside wasm and never cross per value, and a script that wants the same
 //! (a test harness, a bookmarklet, the benchmarks in `tests/bench/`) should not pay per
-//! value either. One call takes an array of strings and returns one JSON array, in order.
+//! value either. Two shapes:
+//!
+//! * **JSON** (`*_batch`): an array of strings in, one JSON array out, in order; the caller
+//!   gets full objects (every parameter, header and claim).
+//! * **Compact** (`*_compact`): one string in (values joined by `\n`), numbers out: spans
+//!   into the caller's own string for challenges ([`crate::challenge::compact`]), the
+//!   first-glance fields of each token for JWTs ([`crate::jose::Compact`]). This is how the
+//!   panel's list uses decoding: results stay in wasm, the caller reads what it shows.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -150,4 +156,66 @@ pub fn analyze_har(bytes: &[u8]) -> String {
         summary: analyzer.summary_line(),
     };
     serde_json::to_string(&summary).unwrap_or_default()
+}
+
+/// The compact challenge encoding of a batch ([`parse_challenges_compact`]); take each part
+/// once, then `free()` it.
+#[wasm_bindgen]
+pub struct ChallengeBatch {
+    encoded: challenge::compact::Encoded,
+}
+
+#[wasm_bindgen]
+impl ChallengeBatch {
+    /// The words (layout in [`crate::challenge::compact`]), as a `Uint32Array`; empty when
+    /// taken before.
+    pub fn take_words(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.encoded.words)
+    }
+
+    /// The side string holding unescaped quoted values.
+    pub fn take_strings(&mut self) -> String {
+        std::mem::take(&mut self.encoded.strings)
+    }
+}
+
+/// Parses many `WWW-Authenticate` values in one call: `joined` is the values separated by
+/// `\n`; the result holds, per value, its challenges as spans into `joined` (UTF-16
+/// positions, for `joined.slice`), see [`crate::challenge::compact`].
+#[wasm_bindgen]
+pub fn parse_challenges_compact(joined: &str) -> ChallengeBatch {
+    ChallengeBatch {
+        encoded: challenge::compact::Encoded::parse_joined(joined),
+    }
+}
+
+/// The compact token summaries of a batch ([`decode_jwt_compact`]); take each part once,
+/// then `free()` it.
+#[wasm_bindgen]
+pub struct JwtBatch {
+    compact: jose::Compact,
+}
+
+#[wasm_bindgen]
+impl JwtBatch {
+    /// [`jose::COMPACT_STRIDE`] numbers per token (layout in [`jose::Compact`]), as a
+    /// `Float64Array`.
+    pub fn take_numbers(&mut self) -> Vec<f64> {
+        std::mem::take(&mut self.compact.numbers)
+    }
+
+    /// The string fields, concatenated; the numbers hold their UTF-16 positions.
+    pub fn take_strings(&mut self) -> String {
+        std::mem::take(&mut self.compact.strings)
+    }
+}
+
+/// Summarizes many compact JWS/JWE tokens in one call, without verifying them: `joined` is
+/// the tokens separated by `\n`; per token the form, `alg`/`typ`/`kid`, `iss`/`sub`/`aud`,
+/// `exp`/`iat`/`nbf`, the claim count and the diagnostic count of [`jose::decode`].
+#[wasm_bindgen]
+pub fn decode_jwt_compact(joined: &str) -> JwtBatch {
+    JwtBatch {
+        compact: jose::Compact::summarize_joined(joined),
+    }
 }

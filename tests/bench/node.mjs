@@ -1,10 +1,19 @@
 // authlens (the shipped wasm, dist/pkg) against the JavaScript libraries people use, in
 // Node, on the same inputs, in one process, contenders alternating round by round.
 //
-// Boundary crossings are counted on both sides: every contender ends with JavaScript
-// objects for header and claims (JWT) or scheme and parameters (challenges). authlens
-// returns JSON text, so its time includes `JSON.parse` of that text; the batched API
-// crosses once per batch instead of once per value.
+// Boundary crossings are counted on both sides. Two tasks, each with equal work for every
+// contender:
+//
+// * objects: every contender ends with JavaScript objects for header and claims (JWT) or
+//   scheme and parameters (challenges). authlens returns JSON text, so its time includes
+//   `JSON.parse` of that text; the batched API crosses once per batch instead of once per
+//   value.
+// * fields: what the panel's list shows. For each token: form, alg, typ, kid, iss, sub, aud
+//   (the first when a list), exp, iat, nbf, the number of claims, the number of problems;
+//   for each challenge value: every challenge's scheme and token68, every parameter's name
+//   and value, as JavaScript strings. The libraries get there from their objects; authlens
+//   from its compact batched API (one string in, numbers out, strings sliced from the
+//   caller's own input), the join of the inputs included in its time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtDecode } from 'jwt-decode';
@@ -85,6 +94,56 @@ export function jwtContenders(wasm) {
   };
 }
 
+/** The fields task's reading of a library's header and claims. */
+function jwtFields(h, c) {
+  keep(h.alg);
+  keep(h.typ);
+  keep(h.kid);
+  keep(c.iss);
+  keep(c.sub);
+  keep(Array.isArray(c.aud) ? c.aud[0] : c.aud);
+  keep(c.exp);
+  keep(c.iat);
+  keep(c.nbf);
+  keep(Object.keys(c).length);
+}
+
+/** JWT stride of `decode_jwt_compact` (jose::COMPACT_STRIDE). */
+const JWT_STRIDE = 18;
+
+export function jwtFieldContenders(wasm) {
+  return {
+    'jwt-decode': (tokens) => {
+      for (const t of tokens) {
+        try {
+          jwtFields(jwtDecode(t, { header: true }), jwtDecode(t));
+        } catch {
+          keep(undefined);
+        }
+      }
+    },
+    jose: (tokens) => {
+      for (const t of tokens) {
+        try {
+          jwtFields(decodeProtectedHeader(t), decodeJwt(t));
+        } catch {
+          keep(undefined);
+        }
+      }
+    },
+    'authlens (compact batch)': (tokens) => {
+      const batch = wasm.decode_jwt_compact(tokens.join('\n'));
+      const n = batch.take_numbers();
+      const s = batch.take_strings();
+      batch.free();
+      for (let o = 0; o < n.length; o += JWT_STRIDE) {
+        for (let k = 0; k < 6; k++) keep(n[o + k]);
+        for (let k = 6; k < JWT_STRIDE; k += 2) keep(n[o + k] < 0 ? undefined : s.slice(n[o + k], n[o + k] + n[o + k + 1]));
+      }
+    },
+  };
+}
+
 export function challengeContenders(wasm) {
   return {
     'auth-header': (values) => {
@@ -110,6 +169,66 @@ export function challengeContenders(wasm) {
     },
     'authlens (batched)': (values) => {
       keep(JSON.parse(wasm.parse_challenge_batch(values)));
+    },
+  };
+}
+
+/** Reads the words of `parse_challenges_compact` (layout: src/challenge/compact.rs). */
+export function readChallengeWords(joined, words, strings, visit) {
+  const NONE = 0xffffffff;
+  let i = 0;
+  while (i < words.length) {
+    const count = words[i];
+    i += 3; // challenge count, diagnostic count, error count
+    for (let c = 0; c < count; c++) {
+      const [s, l, ts, tl, np] = [words[i], words[i + 1], words[i + 2], words[i + 3], words[i + 4]];
+      i += 5;
+      visit.challenge(joined.slice(s, s + l), ts === NONE ? null : joined.slice(ts, ts + tl));
+      for (let p = 0; p < np; p++) {
+        const [ns, nl, vs, vl, flags] = [words[i], words[i + 1], words[i + 2], words[i + 3], words[i + 4]];
+        i += 5;
+        const from = flags & 2 ? strings : joined;
+        visit.param(joined.slice(ns, ns + nl), from.slice(vs, vs + vl));
+      }
+    }
+  }
+}
+
+const touch = { challenge: (scheme, token68) => { keep(scheme); keep(token68); }, param: (name, value) => { keep(name); keep(value); } };
+
+export function challengeFieldContenders(wasm) {
+  return {
+    'auth-header': (values) => {
+      for (const v of values) {
+        try {
+          const r = authHeader.parse(v);
+          touch.challenge(r.scheme, r.token);
+          for (const [name, value] of Object.entries(r.params ?? {})) {
+            for (const x of Array.isArray(value) ? value : [value]) touch.param(name, x);
+          }
+        } catch {
+          keep(undefined);
+        }
+      }
+    },
+    'http-auth-utils': (values) => {
+      for (const v of values) {
+        try {
+          const r = parseWWWAuthenticateHeader(v);
+          touch.challenge(r.type, null);
+          for (const [name, value] of Object.entries(r.data ?? {})) touch.param(name, value);
+        } catch {
+          keep(undefined);
+        }
+      }
+    },
+    'authlens (compact batch)': (values) => {
+      const joined = values.join('\n');
+      const batch = wasm.parse_challenges_compact(joined);
+      const words = batch.take_words();
+      const strings = batch.take_strings();
+      batch.free();
+      readChallengeWords(joined, words, strings, touch);
     },
   };
 }
@@ -221,8 +340,14 @@ export async function run({ pkgDir, inputsPath, tablePath, harPath }) {
   const typical = race(challengeContenders(wasm), inputs.challengeTypical);
   const multi = race(challengeContenders(wasm), inputs.challengeMulti);
   const big = race(challengeContenders(wasm), inputs.challenge8k, { rounds: 11 });
+  const fields = {
+    jwt1k: race(jwtFieldContenders(wasm), inputs.jwt1k),
+    jwt8k: race(jwtFieldContenders(wasm), inputs.jwt8k),
+    challengeTypical: race(challengeFieldContenders(wasm), inputs.challengeTypical),
+    challengeMulti: race(challengeFieldContenders(wasm), inputs.challengeMulti),
+  };
   const correctness = conformance(wasm, tablePath);
   const core = harPath ? pipeline(wasm, harPath) : null;
   if (sink === -1) console.log(sink);
-  return { jwt1k, jwt8k, challengeTypical: typical, challengeMulti: multi, challenge8k: big, correctness, core };
+  return { jwt1k, jwt8k, challengeTypical: typical, challengeMulti: multi, challenge8k: big, fields, correctness, core };
 }

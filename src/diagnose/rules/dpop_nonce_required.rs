@@ -36,14 +36,11 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
             "https://www.rfc-editor.org/rfc/rfc9449#section-8",
         );
     // The server named its reason; problems the decoder found in the proof come next,
-    // once the nonce is there, so they rank below (the malformed-authorization rule ran
-    // before this one).
-    for m in out.iter_mut().filter(|m| {
-        m.id == "malformed-authorization"
-            && m.evidence
-                .iter()
-                .any(|e| e.label == "decoder verdict" && e.value.starts_with("dpop-proof"))
-    }) {
+    // once the nonce is there, so they rank below (the proof rules ran before this one).
+    for m in out
+        .iter_mut()
+        .filter(|m| matches!(m.id, "dpop-proof-invalid" | "dpop-proof-missing"))
+    {
         m.severity = crate::finding::Severity::Warning;
     }
     if let Some(n) = nonce {

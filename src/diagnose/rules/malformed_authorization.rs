@@ -7,54 +7,29 @@
 use crate::diagnostic::Severity as DiagSeverity;
 use crate::finding::{Finding, Severity};
 
-use super::{clip, make, Facts};
+use super::{adopt_decoder_verdict, clip, make, Facts};
 use crate::fixes::request::mask_authorization;
 
-/// Decoder verdicts about the credentials' format that this rule reports (the decoder's own
-/// finer ids are kept as evidence).
-const FORMAT_VERDICTS: &[&str] = &[
-    "malformed-authorization",
-    "wrong-token-type",
-    "dpop-proof-invalid",
-    "dpop-proof-missing",
-    "digest-uri-mismatch",
-    "aws4-request-invalid",
-];
-
-/// Adopts the decoder's format verdicts: on a failure as decoded, on a success lowered
-/// (an error becomes a warning, a warning such as a lower-case scheme becomes info: it
-/// worked here).
-fn decoder_verdicts(f: &Facts<'_>, out: &mut Vec<Finding>) {
-    for id in FORMAT_VERDICTS {
-        for (loc, v) in f.verdicts(id) {
-            let mut finding = v.clone().with_evidence("credential", loc.to_string());
-            if *id != "malformed-authorization" {
-                finding = finding.with_evidence("decoder verdict", (*id).to_string());
-                finding.id = "malformed-authorization";
-            }
-            if !f.failure {
-                finding.severity = match finding.severity {
-                    Severity::Error => Severity::Warning,
-                    _ => Severity::Info,
-                };
-            }
-            out.push(finding.with_fix("fix-authorization-format"));
-        }
-    }
-}
-
 /// Raised when the grammar reports errors (error on failures, warning otherwise) or only
-/// warnings (warning), and for the decoder's format verdicts.
+/// warnings (warning), and for the decoder's `malformed-authorization` verdict (lowered on
+/// a success, see [`adopt_decoder_verdict`]).
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
-    decoder_verdicts(f, out);
+    adopt_decoder_verdict(f, "malformed-authorization", &[], out);
     let (Some(value), Some(parsed)) = (f.authorization, f.credentials.as_ref()) else {
         return;
     };
     // An empty scheme-only value is a placeholder problem, reported by the credentials decoder.
+    // SigV4 puts `/` and `;` in unquoted values: not RFC 9110 syntax, yet what AWS requires
+    // (the decoder makes the same exception).
+    let sigv4 = parsed
+        .credentials
+        .as_ref()
+        .is_some_and(|c| c.scheme.eq_ignore_ascii_case("AWS4-HMAC-SHA256"));
     let diags: Vec<_> = parsed
         .diagnostics
         .iter()
         .filter(|d| d.code != "empty-credentials")
+        .filter(|d| !(sigv4 && d.code == "illegal-character"))
         .collect();
     if diags.is_empty() {
         return;
@@ -83,4 +58,35 @@ pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
         finding.severity = Severity::Warning;
     }
     out.push(finding);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::Exchange;
+
+    fn findings(authorization: &str, status: u16) -> Vec<Finding> {
+        let mut ex = Exchange::default();
+        ex.request.method = "GET".into();
+        ex.request.url = "https://examplebucket.s3.amazonaws.com/reports/q3.csv".into();
+        ex.request.headers.push("Authorization", authorization);
+        ex.response.status = status;
+        let f = Facts::new(&ex, 60);
+        let mut out = Vec::new();
+        check(&f, &mut out);
+        out
+    }
+
+    #[test]
+    fn regression_sigv4_slashes_and_semicolons_are_not_malformed() {
+        let sigv4 = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261121/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024";
+        for status in [200, 403] {
+            assert!(findings(sigv4, status).is_empty(), "{status}");
+        }
+        // The same characters under another scheme still break the grammar.
+        let other = sigv4.replacen("AWS4-HMAC-SHA256", "Custom", 1);
+        assert!(findings(&other, 401)
+            .iter()
+            .any(|f| f.id == "malformed-authorization"));
+    }
 }

@@ -7,6 +7,7 @@
 mod alg_none;
 mod audience_mismatch;
 mod authorization_stripped_on_redirect;
+mod aws4_request_invalid;
 mod basic_over_http;
 mod bearer_placeholder;
 mod cached_401;
@@ -14,7 +15,11 @@ mod clock_skew;
 mod cookie_not_sent;
 mod cors_preflight_unauthorized;
 mod digest_stale_nonce;
+mod digest_uri_mismatch;
+mod dpop_bound_token_as_bearer;
 mod dpop_nonce_required;
+mod dpop_proof_invalid;
+mod dpop_proof_missing;
 mod edge_block;
 mod forbidden_not_unauthorized;
 mod insufficient_scope;
@@ -30,6 +35,7 @@ mod scheme_mismatch;
 mod token_expired;
 mod token_in_url;
 mod token_not_yet_valid;
+mod wrong_token_type;
 
 use crate::finding::{Finding, Severity};
 
@@ -50,7 +56,13 @@ pub fn run(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         cookie_not_sent::check(f, cx, out);
         missing_credentials::check(f, out);
     }
+    wrong_token_type::check(f, out);
+    dpop_proof_missing::check(f, out);
+    dpop_bound_token_as_bearer::check(f, out);
     malformed_authorization::check(f, out);
+    dpop_proof_invalid::check(f, out);
+    digest_uri_mismatch::check(f, out);
+    aws4_request_invalid::check(f, out);
     alg_none::check(f, out);
     token_expired::check(f, out);
     token_not_yet_valid::check(f, out);
@@ -70,6 +82,31 @@ pub fn run(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     token_in_url::check(f, out);
 }
 
+/// Adopts the credentials decoder's verdicts `id` (the decoder and the engine share the
+/// id, so `authlens token` and the panel name the problem as the report does): as decoded
+/// on a failure; lowered on a request that worked (an error becomes a warning, a warning
+/// such as a lower-case scheme becomes info). `fixes` are added to the decoder's.
+pub fn adopt_decoder_verdict(
+    f: &Facts<'_>,
+    id: &str,
+    fixes: &[&'static str],
+    out: &mut Vec<Finding>,
+) {
+    for (loc, v) in f.verdicts(id) {
+        let mut finding = v.clone().with_evidence("credential", loc.to_string());
+        if !f.failure {
+            finding.severity = match finding.severity {
+                Severity::Error => Severity::Warning,
+                _ => Severity::Info,
+            };
+        }
+        for fix in std::iter::once(&"fix-authorization-format").chain(fixes) {
+            finding = finding.with_fix(fix);
+        }
+        out.push(finding);
+    }
+}
+
 /// A finding for rule `id` with the catalogue's severity and title.
 pub fn make(id: &'static str, detail: impl Into<String>) -> Finding {
     let (severity, title) =
@@ -80,6 +117,10 @@ pub fn make(id: &'static str, detail: impl Into<String>) -> Finding {
 /// A captured value cut to `max` characters, control characters removed, for quoting a
 /// non-secret value (a challenge, an error message) in evidence and details.
 pub fn clip(value: &str, max: usize) -> String {
+    // Most values are short printable ASCII: nothing to cut or drop.
+    if value.len() <= max && value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return value.to_string();
+    }
     let mut s: String = value
         .chars()
         .filter(|c| !c.is_control())

@@ -9,21 +9,9 @@ use crate::fixes::hint;
 
 use super::{clip, make, request_line, Facts};
 
-/// Raised on a 401 whose every challenge names a scheme other than the `Authorization` one,
-/// and on a failure where a DPoP-bound token (`cnf.jkt`) was sent as `Bearer`.
+/// Raised on a 401 whose every challenge names a scheme other than the `Authorization` one.
+/// (A DPoP-bound token sent as `Bearer` is the more specific `dpop-bound-token-as-bearer`.)
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.failure {
-        if let Some((loc, v)) = f.verdicts("dpop-bound-token-as-bearer").next() {
-            let mut finding = v.clone().with_evidence("credential", loc.to_string());
-            finding.id = "scheme-mismatch";
-            out.push(
-                finding
-                    .with_evidence(hint::REQUIRED_SCHEME, "DPoP")
-                    .with_fix("send-credentials")
-                    .with_fix("copy-fetch"),
-            );
-        }
-    }
     if f.status != 401 {
         return;
     }
