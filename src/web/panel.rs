@@ -277,6 +277,9 @@ impl Ingest {
     }
 }
 
+/// Shown when the panel page is opened outside DevTools.
+const OUTSIDE_DEVTOOLS: &str = "This is the authlens DevTools panel, opened outside DevTools: there is no page traffic to watch here. Open DevTools and pick the Auth tab — or use Import HAR… to analyse a file.";
+
 /// Rows in the panel's first paint: about a screenful, converted and analysed alone.
 const FIRST_ROWS: usize = 24;
 
@@ -297,17 +300,22 @@ pub fn start_panel() -> Result<(), JsValue> {
     };
     // Subscribe before asking for the backfill, so nothing finishing in between is lost
     // (DevTools handles the two requests in order; duplicates are dropped by key).
-    chrome::on_request_finished({
+    let subscribed = chrome::on_request_finished({
         let ingest = ingest.clone();
         move |entry| ingest.live(entry)
-    })
-    .map_err(|e| JsValue::from_str(&e))?;
-    let backfill = chrome::har_log();
+    });
+    let backfill = subscribed.is_ok().then(chrome::har_log);
     // Nothing above calls back before this function returns, so the app is in place
     // before the first entry is handled.
     apply_theme();
     let app = App::mount(Host::Panel, &body);
     let _ = ingest.app.set(app.clone());
+    let (Ok(()), Some(backfill)) = (subscribed, backfill) else {
+        // Opened outside DevTools (panel.html as a page): no traffic to watch, but the
+        // rest works, Import HAR included.
+        app.dispatch(Msg::Banner(Some(OUTSIDE_DEVTOOLS.to_owned())));
+        return Ok(());
+    };
     chrome::on_navigated({
         let app = app.clone();
         move |url| app.dispatch(Msg::Navigated(url))
