@@ -274,4 +274,39 @@ describe("Auth panel in real DevTools", () => {
     await panel.waitForSelector(".credentials-tab .lifetime");
     await screenshotPanel(env.devtools, join(SCREENSHOTS, "credentials.png"));
   });
+  it("compiles the wasm while it streams in, fetched once (preloaded by panel.html)", async () => {
+    // The panel page as a tab of the extension: the same files and CSP, outside DevTools.
+    const tab = await env.browser.newPage();
+    const problems = [];
+    let fetches = 0;
+    tab.on("request", (r) => r.url().endsWith("/pkg/authlens_bg.wasm") && fetches++);
+    tab.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(m.text()));
+    await tab.evaluateOnNewDocument(() => {
+      window.__compiles = [];
+      const streaming = WebAssembly.instantiateStreaming;
+      WebAssembly.instantiateStreaming = async (source, imports) => {
+        const response = await source;
+        window.__compiles.push({ how: "streaming", type: response.headers.get("content-type") });
+        return streaming.call(WebAssembly, response, imports);
+      };
+      const whole = WebAssembly.instantiate;
+      WebAssembly.instantiate = (...args) => {
+        window.__compiles.push({ how: "whole" });
+        return whole.apply(WebAssembly, args);
+      };
+    });
+    await tab.goto(`chrome-extension://${EXTENSION_ID}/panel.html`);
+    await tab.waitForSelector(".app .toolbar");
+    const seen = await tab.evaluate(() => ({
+      compiles: window.__compiles,
+      banner: document.querySelector(".banner")?.textContent ?? "",
+    }));
+    assert.deepEqual(seen.compiles, [{ how: "streaming", type: "application/wasm" }]);
+    assert.equal(fetches, 1, "the preload is the fetch init() uses");
+    assert.match(seen.banner, /opened outside DevTools/, "outside DevTools the page says so");
+    assert.deepEqual(problems, [], "no preload-not-used warning, no CSP error");
+    await tab.close();
+    // The DevTools window is docked to the first tab: show that tab again.
+    await env.page.bringToFront();
+  });
 });
