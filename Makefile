@@ -29,7 +29,7 @@ export CHROME_PATH ?= /usr/bin/chromium
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-setup: ## Install what the build and tests need (idempotent): wasm target, wasm-bindgen-cli, Chromium, npm packages.
+setup: ## Install what the build and tests need (idempotent): wasm target, wasm-bindgen-cli, Chromium, Firefox ESR, npm packages.
 	@.ci/setup.sh $(WASM_BINDGEN_VERSION) $(TOOLS) $(E2E)
 
 build: setup ## Build dist/chrome, dist/firefox, their zips and dist/www; print the wasm size.
@@ -65,7 +65,7 @@ test-wasm: setup ## wasm-bindgen tests in headless Chromium.
 	cargo test --target $(WASM_TARGET) --test web
 	cargo test --target $(WASM_TARGET) --test web_panic
 
-test-e2e: build ## End-to-end: the built extension in real Chromium DevTools against the playground.
+test-e2e: build ## End-to-end: the built extension in real Chromium DevTools against the playground, and loaded in Firefox ESR.
 	cd $(E2E) && npm test
 
 lint-firefox: build ## web-ext lint on dist/firefox (0 errors required).

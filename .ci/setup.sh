@@ -21,15 +21,28 @@ if [ "$("$tools/bin/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindg
   cargo install wasm-bindgen-cli --version "$version" --root "$tools" --force
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+# Debian's browsers: Chromium and its driver for the wasm and e2e tests, Firefox ESR to load
+# dist/firefox for real (tests/e2e/tests/firefox.test.mjs). One apt-get for what is missing.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "setup: Chromium and ChromeDriver are missing. Install them as root:" >&2
-    echo "  apt-get update && apt-get install -y chromium chromium-driver" >&2
+    echo "setup: ${missing[*]} missing. Install as root:" >&2
+    echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  say "installing Debian's chromium and chromium-driver"
+  say "installing Debian's ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The add-on asks for Firefox 140 or later (browser_specific_settings.gecko.strict_min_version).
+firefox_major=$(firefox-esr --version 2>/dev/null | sed -n 's/^[^0-9]*\([0-9][0-9]*\)\..*/\1/p')
+if [ "${firefox_major:-0}" -lt 140 ]; then
+  echo "setup: firefox-esr ${firefox_major:-?} is older than 140, the add-on's minimum; upgrade it:" >&2
+  echo "  apt-get update && apt-get install -y --only-upgrade firefox-esr" >&2
+  exit 1
 fi
 
 # npm ci only when the lockfile changed since the last install.

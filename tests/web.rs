@@ -848,3 +848,26 @@ fn rule_labels_link_to_the_catalogue_page_and_unknown_ids_stay_text() {
         "not-a-catalogued-rule"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_report_that_could_not_be_copied_is_offered_with_a_button() {
+    use authlens::web::app::Msg;
+    let (app, host) = mounted_app();
+    app.dispatch(Msg::CopyReady(
+        "The report of 3 requests is ready".into(),
+        "# report".into(),
+    ));
+    let bar = host.query_selector(".copy-ready").unwrap().unwrap();
+    assert!(bar.text_content().unwrap().contains("is ready"));
+    assert!(bar.query_selector("button.copy-report").unwrap().is_some());
+    app.dispatch(Msg::Dismiss);
+    assert!(host.query_selector(".copy-ready").unwrap().is_none());
+    // Loading and exporting have a bar each, hidden until work runs.
+    let bars = host.query_selector_all(".progress").unwrap();
+    assert_eq!(bars.length(), 2, "one bar for loading, one for exports");
+    assert!(host
+        .query_selector(".progress-export[hidden]")
+        .unwrap()
+        .is_some());
+    host.remove();
+}

@@ -631,7 +631,7 @@ fn staged_net_catches_a_secret_first_structured_in_a_later_entry() {
     let mut late = get("https://api.test/me", 1);
     late.request
         .headers
-        .push("Authorization", &format!("Bearer {secret}"));
+        .push("Authorization", format!("Bearer {secret}"));
     let doc = HarDocument {
         exchanges: vec![early, late],
         ..HarDocument::default()

@@ -47,6 +47,7 @@ pub struct Flow {
     pub lines: Vec<String>,
 }
 
+#[derive(Debug)]
 struct Groups {
     parent: Vec<usize>,
     kinds: HashMap<usize, &'static str>,
@@ -254,127 +255,194 @@ fn lines(steps: &[FlowStep]) -> Vec<String> {
 }
 
 /// The flows of a capture: groups of two or more related exchanges that include a failure
-/// or a finding, in capture order, at most `max_flows` of at most `max_steps` steps.
-/// `reports` are matched to `exchanges` by index.
-pub fn flows(
-    exchanges: &[Exchange],
-    reports: &[ExchangeReport],
-    max_flows: usize,
-    max_steps: usize,
-) -> (Vec<Flow>, usize) {
-    let n = exchanges.len();
-    let pos: HashMap<usize, usize> = exchanges
-        .iter()
-        .enumerate()
-        .map(|(p, x)| (x.index, p))
-        .collect();
-    let report_of: HashMap<usize, &ExchangeReport> = reports.iter().map(|r| (r.index, r)).collect();
-    let mut g = Groups::new(n);
-    for r in reports {
-        let Some(&a) = pos.get(&r.index) else {
-            continue;
-        };
-        for f in r.findings.iter().filter(|f| f.entries.len() > 1) {
-            for e in f.entries.iter().take(32) {
-                if let Some(&b) = pos.get(e) {
-                    g.union(a, b, "related");
-                }
-            }
-        }
-    }
-    for (i, x) in exchanges.iter().enumerate() {
-        let ahead = || exchanges.iter().enumerate().skip(i + 1).take(LOOKAHEAD);
-        if let Some(target) = redirect_target(x) {
-            let key = url_key(&target);
-            if let Some((j, _)) = ahead().find(|(_, y)| url_key(&y.request.url) == key) {
-                g.union(i, j, "redirect");
-            }
-        }
-        if is_preflight(x) {
-            let method = x
-                .request
-                .headers
-                .get("access-control-request-method")
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let key = url_key(&x.request.url);
-            let same_path = path_key(&x.request.url);
-            let candidate = |y: &Exchange| {
-                !is_preflight(y)
-                    && (method.is_empty() || y.request.method.eq_ignore_ascii_case(&method))
-            };
-            // The exact URL first; some exporters drop the query from the preflight.
-            let found = ahead()
-                .find(|(_, y)| candidate(y) && url_key(&y.request.url) == key)
-                .or_else(|| {
-                    ahead().find(|(_, y)| candidate(y) && path_key(&y.request.url) == same_path)
-                });
-            if let Some((j, _)) = found {
-                g.union(i, j, "preflight");
-            }
-        }
-        if x.response.status == 401 && !is_token_request(x) {
-            let key = url_key(&x.request.url);
-            if let Some((t, _)) = ahead().find(|(_, y)| is_token_request(y)) {
-                let retry = exchanges
-                    .iter()
-                    .enumerate()
-                    .skip(t + 1)
-                    .take(LOOKAHEAD)
-                    .find(|(_, y)| {
-                        url_key(&y.request.url) == key
-                            && y.request.method.eq_ignore_ascii_case(&x.request.method)
-                    });
-                if let Some((r, _)) = retry {
-                    g.union(i, t, "refresh");
-                    g.union(i, r, "refresh");
-                }
-            }
-        }
-    }
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..n {
-        let root = g.find(i);
-        members.entry(root).or_default().push(i);
-    }
-    let interesting = |p: usize| {
-        exchanges.get(p).is_some_and(|x| {
-            x.is_auth_failure()
-                || report_of
-                    .get(&x.index)
-                    .is_some_and(|r| !r.findings.is_empty())
-        })
-    };
-    let mut groups: Vec<(usize, Vec<usize>)> = members
-        .into_iter()
-        .filter(|(_, m)| m.len() > 1 && m.iter().any(|&p| interesting(p)))
-        .collect();
-    groups.sort_by_key(|(_, m)| m.first().copied().unwrap_or(0));
-    let total = groups.len();
-    let out = groups
-        .into_iter()
-        .take(max_flows)
-        .map(|(root, m)| {
-            let mut seen = Vec::new();
-            let steps: Vec<FlowStep> = m
+/// or a finding, in capture order. Built in steps of a bounded number of exchanges, for a
+/// caller that yields between them (a 20k-entry capture takes tens of milliseconds in a
+/// browser); `reports` are matched to `exchanges` by index. The builder keeps
+/// positions, not references, so its owner may hold the capture alongside it; every call
+/// must pass the same `exchanges` and `reports`.
+#[derive(Debug)]
+pub struct FlowBuilder {
+    /// Position in `exchanges` of each entry index.
+    pos: HashMap<usize, usize>,
+    /// Position in `reports` of each entry index.
+    report_pos: HashMap<usize, usize>,
+    groups: Groups,
+    /// Reports linked so far (by their findings' entries), then exchanges scanned.
+    linked: usize,
+    scanned: usize,
+}
+
+impl FlowBuilder {
+    /// Indexes the capture (one pass over both lists).
+    pub fn new(exchanges: &[Exchange], reports: &[ExchangeReport]) -> Self {
+        Self {
+            pos: exchanges
                 .iter()
-                .take(max_steps)
-                .filter_map(|&p| exchanges.get(p))
-                .map(|x| step(x, report_of.get(&x.index).copied(), &mut seen))
-                .collect();
-            let mut lines = lines(&steps);
-            if m.len() > max_steps {
-                lines.push(format!("… {} more", m.len() - max_steps));
+                .enumerate()
+                .map(|(p, x)| (x.index, p))
+                .collect(),
+            report_pos: reports
+                .iter()
+                .enumerate()
+                .map(|(p, r)| (r.index, p))
+                .collect(),
+            groups: Groups::new(exchanges.len()),
+            linked: 0,
+            scanned: 0,
+        }
+    }
+
+    /// Relates up to `budget` more reports or exchanges; returns whether any are left.
+    pub fn step(
+        &mut self,
+        exchanges: &[Exchange],
+        reports: &[ExchangeReport],
+        budget: usize,
+    ) -> bool {
+        let g = &mut self.groups;
+        let pos = &self.pos;
+        if self.linked < reports.len() {
+            let end = self.linked.saturating_add(budget).min(reports.len());
+            for r in reports.get(self.linked..end).unwrap_or_default() {
+                let Some(&a) = pos.get(&r.index) else {
+                    continue;
+                };
+                for f in r.findings.iter().filter(|f| f.entries.len() > 1) {
+                    for e in f.entries.iter().take(32) {
+                        if let Some(&b) = pos.get(e) {
+                            g.union(a, b, "related");
+                        }
+                    }
+                }
             }
-            Flow {
-                kind: g.kinds.get(&root).copied().unwrap_or("related"),
-                steps,
-                lines,
+            self.linked = end;
+            return true;
+        }
+        let end = self.scanned.saturating_add(budget).min(exchanges.len());
+        for (i, x) in exchanges.iter().enumerate().take(end).skip(self.scanned) {
+            relate(exchanges, i, x, g);
+        }
+        self.scanned = end;
+        end < exchanges.len()
+    }
+
+    /// The flows, at most `max_flows` of at most `max_steps` steps, and how many flows
+    /// were left out (relating whatever was not stepped through yet).
+    pub fn finish(
+        mut self,
+        exchanges: &[Exchange],
+        reports: &[ExchangeReport],
+        max_flows: usize,
+        max_steps: usize,
+    ) -> (Vec<Flow>, usize) {
+        while self.step(exchanges, reports, usize::MAX) {}
+        let n = exchanges.len();
+        let mut g = self.groups;
+        let report_of = |index: usize| self.report_pos.get(&index).and_then(|&p| reports.get(p));
+        // Most exchanges are alone: count group sizes first, then collect only real
+        // groups (a map of 20k one-element vectors costs more than the whole scan).
+        let roots: Vec<usize> = (0..n).map(|i| g.find(i)).collect();
+        let mut sizes = vec![0u32; n];
+        for &r in &roots {
+            if let Some(s) = sizes.get_mut(r) {
+                *s += 1;
             }
-        })
-        .collect();
-    (out, total.saturating_sub(max_flows))
+        }
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, &root) in roots.iter().enumerate() {
+            if sizes.get(root).is_some_and(|&s| s > 1) {
+                members.entry(root).or_default().push(i);
+            }
+        }
+        let interesting = |p: usize| {
+            exchanges.get(p).is_some_and(|x| {
+                x.is_auth_failure() || report_of(x.index).is_some_and(|r| !r.findings.is_empty())
+            })
+        };
+        let mut groups: Vec<(usize, Vec<usize>)> = members
+            .into_iter()
+            .filter(|(_, m)| m.len() > 1 && m.iter().any(|&p| interesting(p)))
+            .collect();
+        groups.sort_by_key(|(_, m)| m.first().copied().unwrap_or(0));
+        let total = groups.len();
+        let out = groups
+            .into_iter()
+            .take(max_flows)
+            .map(|(root, m)| {
+                let mut seen = Vec::new();
+                let steps: Vec<FlowStep> = m
+                    .iter()
+                    .take(max_steps)
+                    .filter_map(|&p| exchanges.get(p))
+                    .map(|x| step(x, report_of(x.index), &mut seen))
+                    .collect();
+                let mut lines = lines(&steps);
+                if m.len() > max_steps {
+                    lines.push(format!("… {} more", m.len() - max_steps));
+                }
+                Flow {
+                    kind: g.kinds.get(&root).copied().unwrap_or("related"),
+                    steps,
+                    lines,
+                }
+            })
+            .collect();
+        (out, total.saturating_sub(max_flows))
+    }
+}
+
+/// Relates exchange `i` to what follows it within [`LOOKAHEAD`]: its redirect's target,
+/// the request its preflight cleared, the refresh and retry after its 401.
+fn relate(exchanges: &[Exchange], i: usize, x: &Exchange, g: &mut Groups) {
+    let ahead = || exchanges.iter().enumerate().skip(i + 1).take(LOOKAHEAD);
+    if let Some(target) = redirect_target(x) {
+        let key = url_key(&target);
+        if let Some((j, _)) = ahead().find(|(_, y)| url_key(&y.request.url) == key) {
+            g.union(i, j, "redirect");
+        }
+    }
+    if is_preflight(x) {
+        let method = x
+            .request
+            .headers
+            .get("access-control-request-method")
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let key = url_key(&x.request.url);
+        let same_path = path_key(&x.request.url);
+        let candidate = |y: &Exchange| {
+            !is_preflight(y)
+                && (method.is_empty() || y.request.method.eq_ignore_ascii_case(&method))
+        };
+        // The exact URL first; some exporters drop the query from the preflight.
+        let found = ahead()
+            .find(|(_, y)| candidate(y) && url_key(&y.request.url) == key)
+            .or_else(|| {
+                ahead().find(|(_, y)| candidate(y) && path_key(&y.request.url) == same_path)
+            });
+        if let Some((j, _)) = found {
+            g.union(i, j, "preflight");
+        }
+    }
+    if x.response.status == 401 && !is_token_request(x) {
+        let key = url_key(&x.request.url);
+        if let Some((t, _)) = ahead().find(|(_, y)| is_token_request(y)) {
+            let retry = exchanges
+                .iter()
+                .enumerate()
+                .skip(t + 1)
+                .take(LOOKAHEAD)
+                .find(|(_, y)| {
+                    url_key(&y.request.url) == key
+                        && y.request.method.eq_ignore_ascii_case(&x.request.method)
+                });
+            if let Some((r, _)) = retry {
+                g.union(i, t, "refresh");
+                g.union(i, r, "refresh");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ use crate::har::{self, HarDocument, Software};
 use crate::redact::{self, RedactOptions, Redacted};
 use crate::time::{describe_duration, Timestamp};
 
-pub use flow::{Flow, FlowStep, LOOKAHEAD};
+pub use flow::{Flow, FlowBuilder, FlowStep, LOOKAHEAD};
 
 /// The JSON `schema` value; bumped only for incompatible changes.
 pub const SCHEMA: &str = "authlens-report/1";
@@ -295,42 +295,72 @@ fn tool(s: Option<&Software>) -> Option<Tool> {
 }
 
 fn environment(doc: &HarDocument) -> Environment {
-    let starts: Vec<Timestamp> = doc.exchanges.iter().filter_map(|x| x.started_at).collect();
-    let first = starts.iter().min().copied();
-    let last = starts.iter().max().copied();
-    let mut origins: Vec<OriginCount> = Vec::new();
+    let mut tally = Tally::default();
     for x in &doc.exchanges {
+        tally.add(x);
+    }
+    tally.finish(doc)
+}
+
+/// The environment's counts, an exchange at a time.
+#[derive(Debug, Default)]
+struct Tally {
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    origins: Vec<OriginCount>,
+    requests: usize,
+    auth_failures: usize,
+}
+
+impl Tally {
+    fn add(&mut self, x: &Exchange) {
+        if let Some(t) = x.started_at {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
         let origin = x.url().origin();
         let failure = usize::from(x.is_auth_failure());
-        if let Some(o) = origins.iter_mut().find(|o| o.origin == origin) {
+        self.requests += 1;
+        self.auth_failures += failure;
+        if let Some(o) = self.origins.iter_mut().find(|o| o.origin == origin) {
             o.requests += 1;
             o.auth_failures += failure;
-        } else if origins.len() < 64 {
+        } else if self.origins.len() < 64 {
             // Bounded: a hostile file with a million origins still makes a short report.
-            origins.push(OriginCount {
+            self.origins.push(OriginCount {
                 origin,
                 requests: 1,
                 auth_failures: failure,
             });
         }
     }
-    origins.sort_by(|a, b| b.requests.cmp(&a.requests).then(a.origin.cmp(&b.origin)));
-    let s = har::sanitization(doc);
-    Environment {
-        creator: tool(doc.creator.as_ref()),
-        browser: tool(doc.browser.as_ref()),
-        first_request: first.map(Timestamp::to_rfc3339),
-        last_request: last.map(Timestamp::to_rfc3339),
-        span: match (first, last) {
-            (Some(a), Some(b)) => Some(describe_duration(b.secs_since(a))),
-            _ => None,
-        },
-        requests: doc.exchanges.len(),
-        auth_failures: doc.exchanges.iter().filter(|x| x.is_auth_failure()).count(),
-        origins,
-        sanitized: s.likely_sanitized,
-        sanitization_advice: s.likely_sanitized.then(|| SANITIZED_ADVICE.to_string()),
-        sanitization_evidence: s.evidence,
+
+    fn finish(self, doc: &HarDocument) -> Environment {
+        let Tally {
+            first,
+            last,
+            mut origins,
+            requests,
+            auth_failures,
+        } = self;
+        origins.sort_by(|a, b| b.requests.cmp(&a.requests).then(a.origin.cmp(&b.origin)));
+        let s = har::sanitization(doc);
+        Environment {
+            creator: tool(doc.creator.as_ref()),
+            browser: tool(doc.browser.as_ref()),
+            first_request: first.map(Timestamp::to_rfc3339),
+            last_request: last.map(Timestamp::to_rfc3339),
+            span: match (first, last) {
+                (Some(a), Some(b)) => Some(describe_duration(b.secs_since(a))),
+                _ => None,
+            },
+            requests,
+            auth_failures,
+            origins,
+            sanitized: s.likely_sanitized,
+            sanitization_advice: s.likely_sanitized.then(|| SANITIZED_ADVICE.to_string()),
+            sanitization_evidence: s.evidence,
+        }
     }
 }
 
@@ -386,74 +416,148 @@ pub fn build(doc: &HarDocument, opts: &ReportOptions) -> Report {
     let redacted = redact::redact_document(doc, &opts.redact);
     // The HAR details matter: a browser network error explains some status-0 failures.
     let analysis = diagnose::analyze_har(&redacted.document, opts.config.clone());
-    assemble(&redacted, &analysis, opts)
+    assemble(redacted, analysis, opts)
 }
 
 /// The last step of [`build`], for a caller that redacted (with `opts.redact`) and
 /// analysed the redacted document (as [`diagnose::analyze_har`] with `opts.config`) a
 /// slice at a time itself, e.g. with [`redact::DocumentRedaction`] and
-/// [`diagnose::Collector`].
-pub fn assemble(redacted: &Redacted, analysis: &Analysis, opts: &ReportOptions) -> Report {
-    let rdoc = &redacted.document;
-    let reports = &analysis.reports;
-    let listed: Vec<&ExchangeReport> = reports.iter().filter(|r| is_listed(r)).collect();
-    let failures = listed
-        .iter()
-        .take(opts.max_failures)
-        .map(|r| {
-            let x = rdoc.exchanges.iter().find(|x| x.index == r.index);
-            FailureReport {
-                entry: r.index,
-                method: r.method.clone(),
-                url: x.map_or_else(|| r.url.clone(), |x| x.request.url.clone()),
-                status: r.status,
-                started: x.and_then(|x| x.started_at).map(Timestamp::to_rfc3339),
-                scheme_sent: r.scheme_sent.clone(),
-                recovered: is_recovered(r),
-                top: r.top().map(|f| finding_report(f, x)),
-                others: r
-                    .findings
-                    .iter()
-                    .skip(1)
-                    .map(|f| FindingBrief {
-                        id: f.id,
-                        severity: f.severity,
-                        title: f.title.clone(),
-                    })
-                    .collect(),
+/// [`diagnose::Collector`]. [`Assembly`] does it in steps.
+pub fn assemble(redacted: Redacted, analysis: Analysis, opts: &ReportOptions) -> Report {
+    let mut steps = Assembly::new(redacted, analysis, opts.clone());
+    while steps.step() {}
+    steps.finish()
+}
+
+/// [`assemble`] in steps (the environment's counts, then the flows' relating, a few
+/// thousand exchanges at a time), for a caller that yields between them: on a 20k-entry capture a whole
+/// pass takes tens of milliseconds in a browser.
+#[derive(Debug)]
+pub struct Assembly {
+    redacted: Redacted,
+    analysis: Analysis,
+    opts: ReportOptions,
+    tally: Tally,
+    tallied: usize,
+    environment: Option<Environment>,
+    relating: Option<FlowBuilder>,
+    flows: Option<(Vec<Flow>, usize)>,
+}
+
+/// Exchanges the environment counts, or the flows relate, per [`Assembly::step`].
+const TALLY_STEP: usize = 2048;
+
+impl Assembly {
+    /// Starts assembling the report of `redacted`, analysed as `analysis`.
+    pub fn new(redacted: Redacted, analysis: Analysis, opts: ReportOptions) -> Self {
+        Self {
+            redacted,
+            analysis,
+            opts,
+            tally: Tally::default(),
+            tallied: 0,
+            environment: None,
+            relating: None,
+            flows: None,
+        }
+    }
+
+    /// Runs the next step (a few thousand exchanges of the environment's counts or of the
+    /// flows); returns whether another one is left before [`Assembly::finish`].
+    pub fn step(&mut self) -> bool {
+        let rdoc = &self.redacted.document;
+        if self.environment.is_none() {
+            let end = self.tallied.saturating_add(TALLY_STEP);
+            for x in rdoc.exchanges.iter().take(end).skip(self.tallied) {
+                self.tally.add(x);
             }
-        })
-        .collect();
-    let (flows, flows_omitted) = flow::flows(
-        &rdoc.exchanges,
-        reports,
-        opts.max_flows,
-        opts.max_flow_steps,
-    );
-    Report {
-        schema: SCHEMA,
-        title: opts
-            .title
-            .clone()
-            .unwrap_or_else(|| "authlens report".to_string()),
-        environment: environment(rdoc),
-        summary: summary(&analysis.summary),
-        failures,
-        failures_omitted: listed.len().saturating_sub(opts.max_failures),
-        flows,
-        flows_omitted,
-        redaction: RedactionOverview {
-            line: redacted.summary.line(),
-            secrets: redacted.summary.secrets(),
-            counts: redacted
-                .summary
-                .counts()
-                .into_iter()
-                .map(|(what, count)| WhatCount { what, count })
-                .collect(),
-            bodies_dropped: redacted.summary.bodies_dropped,
-        },
-        snippets: opts.snippets,
+            self.tallied = end;
+            if end >= rdoc.exchanges.len() {
+                self.environment = Some(std::mem::take(&mut self.tally).finish(rdoc));
+            }
+        } else if self.flows.is_none() {
+            let reports = &self.analysis.reports;
+            match self.relating.take() {
+                None => {
+                    self.relating = Some(FlowBuilder::new(&rdoc.exchanges, reports));
+                }
+                Some(mut b) => {
+                    if b.step(&rdoc.exchanges, reports, TALLY_STEP) {
+                        self.relating = Some(b);
+                    } else {
+                        self.flows = Some(b.finish(
+                            &rdoc.exchanges,
+                            reports,
+                            self.opts.max_flows,
+                            self.opts.max_flow_steps,
+                        ));
+                    }
+                }
+            }
+        }
+        self.flows.is_none()
+    }
+
+    /// The report (running any pass not run yet).
+    pub fn finish(mut self) -> Report {
+        while self.step() {}
+        let (redacted, analysis, opts) = (&self.redacted, &self.analysis, &self.opts);
+        let rdoc = &redacted.document;
+        let listed: Vec<&ExchangeReport> =
+            analysis.reports.iter().filter(|r| is_listed(r)).collect();
+        let failures = listed
+            .iter()
+            .take(opts.max_failures)
+            .map(|r| {
+                let x = rdoc.exchanges.iter().find(|x| x.index == r.index);
+                FailureReport {
+                    entry: r.index,
+                    method: r.method.clone(),
+                    url: x.map_or_else(|| r.url.clone(), |x| x.request.url.clone()),
+                    status: r.status,
+                    started: x.and_then(|x| x.started_at).map(Timestamp::to_rfc3339),
+                    scheme_sent: r.scheme_sent.clone(),
+                    recovered: is_recovered(r),
+                    top: r.top().map(|f| finding_report(f, x)),
+                    others: r
+                        .findings
+                        .iter()
+                        .skip(1)
+                        .map(|f| FindingBrief {
+                            id: f.id,
+                            severity: f.severity,
+                            title: f.title.clone(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let (flows, flows_omitted) = self.flows.take().unwrap_or_default();
+        Report {
+            schema: SCHEMA,
+            title: opts
+                .title
+                .clone()
+                .unwrap_or_else(|| "authlens report".to_string()),
+            environment: self.environment.take().unwrap_or_else(|| environment(rdoc)),
+            summary: summary(&analysis.summary),
+            failures,
+            failures_omitted: listed.len().saturating_sub(opts.max_failures),
+            flows,
+            flows_omitted,
+            redaction: RedactionOverview {
+                line: redacted.summary.line(),
+                secrets: redacted.summary.secrets(),
+                counts: redacted
+                    .summary
+                    .counts()
+                    .into_iter()
+                    .map(|(what, count)| WhatCount { what, count })
+                    .collect(),
+                bodies_dropped: redacted.summary.bodies_dropped,
+            },
+            snippets: opts.snippets,
+        }
     }
 }
 

@@ -287,9 +287,47 @@ fn assembled_from_slices_equals_build() {
         for x in &rdoc.exchanges {
             collector.push(x, rdoc.meta_for(x.index));
         }
-        let sliced = assemble(&redacted, &collector.finish(), &opts);
+        let mut steps = Assembly::new(redacted, collector.finish(), opts.clone());
+        let mut passes = 0;
+        while steps.step() {
+            passes += 1;
+        }
+        // The environment, indexing for the flows, relating reports, then exchanges.
+        assert_eq!(passes, 3);
+        let sliced = steps.finish();
         assert_eq!(sliced, build(&doc, &opts), "{}", path.display());
         checked += 1;
     }
     assert!(checked > 20, "{checked} fixtures");
+}
+
+#[test]
+fn assembly_counts_a_big_capture_in_several_steps() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean");
+    let path = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "har"))
+        .unwrap();
+    let clean = crate::har::parse_har(&std::fs::read(path).unwrap()).unwrap();
+    let mut doc = HarDocument::default();
+    while doc.exchanges.len() <= TALLY_STEP {
+        for x in &clean.exchanges {
+            let mut x = x.clone();
+            x.index = doc.exchanges.len();
+            doc.exchanges.push(x);
+        }
+    }
+    let opts = ReportOptions::default();
+    let redacted = redact::redact_document(&doc, &opts.redact);
+    let analysis = diagnose::analyze_har(&redacted.document, opts.config.clone());
+    let whole = build(&doc, &opts);
+    let mut steps = Assembly::new(redacted, analysis, opts);
+    let mut passes = 0;
+    while steps.step() {
+        passes += 1;
+    }
+    let chunks = doc.exchanges.len().div_ceil(TALLY_STEP);
+    assert_eq!(passes, chunks + 1 + 2 * chunks - 1);
+    assert_eq!(steps.finish(), whole);
 }

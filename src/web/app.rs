@@ -101,6 +101,15 @@ pub enum Msg {
     Reanalyze(Config),
     /// Export the shown requests, redacted with these options.
     Export(ExportKind, RedactOptions),
+    /// Export progress; `None` hides the export's bar (the export ended).
+    ExportProgress(Option<Progress>),
+    /// The user cancelled the export in progress.
+    CancelExport,
+    /// A report is ready but could not be copied without a fresh click: offer a button
+    /// (the message, then the text to copy).
+    CopyReady(String, String),
+    /// Close the bar under the toolbar (a confirmation or an offer) without acting.
+    Dismiss,
     /// Select the entry with this id.
     Select(u64),
     /// Close the detail pane.
@@ -165,10 +174,8 @@ struct Ui {
     notice: Element,
     action_log: Element,
     confirm: Slot,
-    progress: Element,
-    progress_bar: Element,
-    progress_text: Element,
-    progress_cancel: Element,
+    progress: Bar,
+    export_progress: Bar,
     banner: Element,
     record: Option<Element>,
 }
@@ -179,6 +186,7 @@ struct State {
     selected: Option<u64>,
     related: Vec<u64>,
     running_job: Option<Job>,
+    export_job: Option<Job>,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -208,6 +216,7 @@ impl App {
             selected: None,
             related: Vec::new(),
             running_job: None,
+            export_job: None,
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -217,6 +226,13 @@ impl App {
         });
         app.dispatch(Msg::Scrolled);
         app
+    }
+
+    /// Reads the request log (for sliced jobs such as exports, which run between
+    /// messages); `None` while a message is being handled.
+    pub fn with_log<R>(&self, f: impl FnOnce(&Log) -> R) -> Option<R> {
+        let state = self.0.state.try_borrow().ok()?;
+        state.as_ref().map(|s| f(&s.log))
     }
 
     /// Where the app runs.
@@ -451,28 +467,9 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .child(export_menu)
         .child_opt(clear_site);
 
-    let progress_bar = el("div").class("progress-bar");
-    let progress_bar_node = progress_bar.node().clone();
-    let progress_text = el("span").class("progress-text");
-    let progress_text_node = progress_text.node().clone();
-    let a = app.clone();
-    let progress_cancel = el("button")
-        .class("text-button")
-        .class("progress-cancel")
-        .text("Cancel")
-        .flag("hidden", true)
-        .on("click", move |_| a.dispatch(Msg::CancelProgress));
-    let progress_cancel_node = progress_cancel.node().clone();
-    let progress = el("div")
-        .class("progress")
-        .attr("role", "progressbar")
-        .attr("aria-valuemin", "0")
-        .attr("aria-valuemax", "100")
-        .flag("hidden", true)
-        .child(progress_bar)
-        .child(progress_text)
-        .child(progress_cancel);
-    let progress_node = progress.node().clone();
+    let (progress, progress_ui) = Bar::build(app, "progress-load", || Msg::CancelProgress);
+    let (export_progress, export_progress_ui) =
+        Bar::build(app, "progress-export", || Msg::CancelExport);
 
     let list = VirtualList::new(ROW_HEIGHT);
     let list_el = El::wrap(list.element().clone())
@@ -558,6 +555,7 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         .child(confirm)
         .child(banner)
         .child(progress)
+        .child(export_progress)
         .child(main)
         .child(statusbar);
 
@@ -595,10 +593,8 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
         notice: notice_node,
         action_log: action_log_node,
         confirm: Slot::new(confirm_node),
-        progress: progress_node,
-        progress_bar: progress_bar_node,
-        progress_text: progress_text_node,
-        progress_cancel: progress_cancel_node,
+        progress: progress_ui,
+        export_progress: export_progress_ui,
         banner: banner_node,
         record: record_node,
     };
@@ -624,6 +620,65 @@ fn empty_text(host: Host, log_empty: bool) -> &'static str {
         (Host::Page, true) => {
             "Open or drop a HAR file, or paste a header or token above. Everything is analysed in this page; nothing is uploaded."
         }
+    }
+}
+
+/// A progress bar with its text and Cancel button (one for loading, one for exports, so
+/// an export during a backfill does not take over the loading bar).
+struct Bar {
+    root: Element,
+    fill: Element,
+    text: Element,
+    cancel: Element,
+}
+
+impl Bar {
+    fn build(app: &App, class: &str, cancel_msg: fn() -> Msg) -> (El, Bar) {
+        let fill = el("div").class("progress-bar");
+        let text = el("span").class("progress-text");
+        let a = app.clone();
+        let cancel = el("button")
+            .class("text-button")
+            .class("progress-cancel")
+            .text("Cancel")
+            .flag("hidden", true)
+            .on("click", move |_| a.dispatch(cancel_msg()));
+        let bar = Bar {
+            root: el("div").into_element(),
+            fill: fill.node().clone(),
+            text: text.node().clone(),
+            cancel: cancel.node().clone(),
+        };
+        let root = el("div")
+            .class("progress")
+            .class(class)
+            .attr("role", "progressbar")
+            .attr("aria-valuemin", "0")
+            .attr("aria-valuemax", "100")
+            .flag("hidden", true)
+            .child(fill)
+            .child(text)
+            .child(cancel);
+        let bar = Bar {
+            root: root.node().clone(),
+            ..bar
+        };
+        (root, bar)
+    }
+
+    /// Shows `progress` (or hides the bar for `None`); returns its job.
+    fn show(&self, progress: Option<Progress>) -> Option<Job> {
+        dom::set_flag(&self.root, "hidden", progress.is_none());
+        let job = progress.as_ref().and_then(|p| p.cancel.clone());
+        dom::set_flag(&self.cancel, "hidden", job.is_none());
+        if let Some(p) = progress {
+            let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
+            dom::set_style(&self.fill, "width", &format!("{pct:.1}%"));
+            set_text(&self.text, &p.text);
+            dom::set_attr(&self.root, "aria-valuenow", &format!("{pct:.0}"));
+            dom::set_attr(&self.root, "aria-valuetext", &p.text);
+        }
+        job
     }
 }
 
@@ -830,25 +885,11 @@ impl State {
                 }
             }
             Msg::Imported(batch) => self.add(batch, host, app),
-            Msg::Progress(progress) => {
-                dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
-                self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
-                dom::set_flag(
-                    &self.ui.progress_cancel,
-                    "hidden",
-                    self.running_job.is_none(),
-                );
-                if let Some(p) = progress {
-                    let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
-                    dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
-                    set_text(&self.ui.progress_text, &p.text);
-                    dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
-                }
-            }
+            Msg::Progress(progress) => self.running_job = self.ui.progress.show(progress),
             Msg::CancelProgress => {
                 if let Some(job) = self.running_job.take() {
                     job.cancel();
-                    dom::set_flag(&self.ui.progress, "hidden", true);
+                    self.ui.progress.show(None);
                     self.notice(
                         NoticeKind::Info,
                         &format!(
@@ -860,19 +901,36 @@ impl State {
             }
             Msg::Reanalyze(config) => self.analyzer = Analyzer::new(config),
             Msg::Export(kind, opts) => {
-                let shown: Vec<Exchange> = self
-                    .log
-                    .visible()
-                    .iter()
-                    .filter_map(|id| self.log.get(*id))
-                    .map(|e| e.exchange.clone())
-                    .collect();
+                let shown = self.log.visible().to_vec();
                 if shown.is_empty() {
                     self.notice(NoticeKind::Info, "Nothing to export: no request is shown.");
                 } else {
-                    export::run(app, kind, shown, opts);
+                    // One export at a time: a new one replaces the one in progress.
+                    if let Some(job) = self.export_job.take() {
+                        job.cancel();
+                    }
+                    self.export_job = Some(export::start(app, kind, shown, opts));
                 }
             }
+            Msg::ExportProgress(progress) => {
+                if progress.is_none() {
+                    self.export_job = None;
+                }
+                self.ui.export_progress.show(progress);
+            }
+            Msg::CancelExport => {
+                if let Some(job) = self.export_job.take() {
+                    job.cancel();
+                    self.ui.export_progress.show(None);
+                    self.notice(NoticeKind::Info, "Export cancelled: nothing was saved.");
+                }
+            }
+            Msg::CopyReady(message, text) => {
+                self.ui
+                    .confirm
+                    .show(export::copy_ready_view(app, &message, text));
+            }
+            Msg::Dismiss => self.ui.confirm.clear(),
             Msg::Banner(text) => {
                 dom::set_flag(&self.ui.banner, "hidden", text.is_none());
                 set_text(&self.ui.banner, text.as_deref().unwrap_or(""));
@@ -982,7 +1040,11 @@ impl State {
         // Clearing mid-import stops the import too, or its next slices would refill the list.
         if let Some(job) = self.running_job.take() {
             job.cancel();
-            dom::set_flag(&self.ui.progress, "hidden", true);
+            self.ui.progress.show(None);
+        }
+        if let Some(job) = self.export_job.take() {
+            job.cancel();
+            self.ui.export_progress.show(None);
         }
         dom::set_flag(&self.ui.banner, "hidden", true);
         self.deselect();

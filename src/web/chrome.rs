@@ -79,8 +79,9 @@ pub fn inspected_tab_id() -> Option<f64> {
 }
 
 /// The HAR log so far (`getHAR`): resolves to the `log` object, whose `entries` array
-/// holds [`HarEntry`] values.
-pub async fn har_log() -> Result<JsValue, String> {
+/// holds [`HarEntry`] values. DevTools is asked at the call, not when the future is first
+/// polled, so the caller can do other work while DevTools prepares the log.
+pub fn har_log() -> impl std::future::Future<Output = Result<JsValue, String>> {
     let promise = Promise::new(&mut |resolve, reject| {
         let cb = Closure::once_into_js(move |log: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &log);
@@ -89,7 +90,7 @@ pub async fn har_log() -> Result<JsValue, String> {
             let _ = reject.call1(&JsValue::NULL, &e);
         }
     });
-    JsFuture::from(promise).await.map_err(|e| message(&e))
+    async move { JsFuture::from(promise).await.map_err(|e| message(&e)) }
 }
 
 /// Calls `handler` with every request DevTools finishes, for the life of the page.

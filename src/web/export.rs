@@ -1,17 +1,28 @@
 //! Export from either host: a redacted HAR (download) and the report (Markdown to the
 //! clipboard, JSON download). Everything goes through [`crate::redact`] first, so no
 //! secret leaves the page unless the user asked to keep claims or bodies.
+//!
+//! A capture can hold tens of thousands of exchanges, so an export is a sliced job (like
+//! an import): redaction, the redaction's safety net, then writing the HAR entries or
+//! analysing the redacted exchanges for the report, each a few exchanges per slice with
+//! the page free in between, a progress bar, and Cancel. Each step is the core's own
+//! stepwise form of the one-shot export ([`DocumentRedaction`], [`HarPieces`],
+//! [`Collector`], [`report::assemble`]), so the result is the same file.
 
-use wasm_bindgen::JsCast;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use crate::exchange::Exchange;
-use crate::har::HarDocument;
-use crate::redact::{self, RedactOptions};
-use crate::report::{self, ReportOptions};
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::app::{App, Msg, NoticeKind};
+use crate::diagnose::Collector;
+use crate::har::{HarDocument, HarPieces};
+use crate::redact::{self, DocumentRedaction, RedactOptions, Redacted};
+use crate::report::{self, Assembly, ReportOptions};
+
+use super::app::{App, Msg, NoticeKind, Progress};
 use super::clipboard;
 use super::dom::{self, el};
+use super::slice::{self, Deadline, Job};
 use super::views::format;
 
 /// What to export.
@@ -25,13 +36,21 @@ pub enum ExportKind {
     ReportJson,
 }
 
-/// Offers `text` as a file download (a Blob URL clicked through a temporary link).
-fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+/// Exchanges the redaction's safety net handles between two deadline checks.
+const NET_STEP: usize = 8;
+
+/// A Blob of `parts` (strings or Blobs, in order).
+fn blob(parts: &js_sys::Array, mime: &str) -> Result<web_sys::Blob, String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "could not create the file".to_owned())?;
+    web_sys::Blob::new_with_blob_sequence_and_options(parts, &options)
+        .map_err(|_| "could not create the file".to_owned())
+}
+
+/// Offers `parts` (strings or Blobs, in order) as one file download: a Blob URL clicked
+/// through a temporary link.
+fn download(filename: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
+    let blob = blob(parts, mime)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "could not create a download link".to_owned())?;
     let link = el("a")
@@ -55,62 +74,335 @@ fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs an export of `exchanges` and reports the result (and what was removed).
-pub fn run(app: &App, kind: ExportKind, exchanges: Vec<Exchange>, opts: RedactOptions) {
-    let n = exchanges.len();
-    let what = format::count(n, "request", "requests");
-    let (kind_notice, text) = match kind {
-        ExportKind::Har => {
-            let doc = HarDocument {
-                exchanges,
-                ..HarDocument::default()
-            };
-            let redacted = redact::redact_document(&doc, &opts);
-            match download(
-                "authlens-redacted.har",
-                "application/json",
-                &redacted.to_har(),
-            ) {
-                Ok(()) => (
-                    NoticeKind::Success,
-                    format!(
-                        "Exported {what} as a redacted HAR ({}).",
-                        redacted.summary.line()
-                    ),
-                ),
-                Err(e) => (NoticeKind::Error, format!("Export failed: {e}.")),
-            }
+/// Where an export stands.
+enum Stage {
+    /// The structured redaction of the exchanges, read from the log by id.
+    Redact(DocumentRedaction),
+    /// The redaction's safety net, with every secret learnt.
+    Net(DocumentRedaction),
+    /// Writing the redacted HAR's entries: one Blob per slice, so the text is encoded a
+    /// slice at a time and the file is a cheap Blob of Blobs at the end.
+    Write(Redacted, js_sys::Array),
+    /// Analysing the redacted exchanges for the report.
+    Analyse(Redacted, Box<Collector>),
+    /// The report's passes over the capture, one per slice.
+    Assemble(Box<Assembly>),
+    /// Everything computed: the last slice builds the file (or copies the report), alone.
+    Save(Saving),
+    /// Finished (or failed); nothing left to do.
+    Done,
+}
+
+/// The last step's input.
+enum Saving {
+    /// The redacted capture and its HAR text, one Blob per slice.
+    Har(Redacted, js_sys::Array),
+    /// The report, assembled but for its last step.
+    Report(Box<Assembly>),
+}
+
+/// A running export: what to export, which log entries, and how far it is.
+struct Export {
+    app: App,
+    kind: ExportKind,
+    opts: RedactOptions,
+    ids: Vec<u64>,
+    /// Position in the current stage.
+    next: usize,
+    /// Entries dropped from the log (capacity) before the export reached them.
+    missing: usize,
+    stage: Stage,
+    /// This export's job (set once started), for the bar's Cancel.
+    job: Rc<RefCell<Option<Job>>>,
+}
+
+impl Export {
+    fn report_options(&self) -> ReportOptions {
+        ReportOptions {
+            redact: self.opts.clone(),
+            ..ReportOptions::default()
         }
-        ExportKind::ReportMarkdown | ExportKind::ReportJson => {
-            let options = ReportOptions {
-                redact: opts,
-                ..ReportOptions::default()
-            };
-            let report = report::build_from_exchanges(&exchanges, &options);
-            if kind == ExportKind::ReportJson {
-                match download(
-                    "authlens-report.json",
-                    "application/json",
-                    &report.to_json(),
-                ) {
+    }
+
+    /// One slice of work; returns whether another slice is needed.
+    fn slice(&mut self, deadline: &Deadline) -> bool {
+        let stage = std::mem::replace(&mut self.stage, Stage::Done);
+        self.stage = match stage {
+            Stage::Redact(mut steps) => {
+                let (ids, next, missing) = (&self.ids, &mut self.next, &mut self.missing);
+                let read = self.app.with_log(|log| {
+                    while let Some(id) = ids.get(*next) {
+                        *next += 1;
+                        match log.get(*id) {
+                            Some(entry) => steps.push(&entry.exchange, None),
+                            None => *missing += 1,
+                        }
+                        if deadline.passed() {
+                            break;
+                        }
+                    }
+                });
+                if read.is_none() {
+                    // The log is busy (cannot happen between slices); try the next slice.
+                    Stage::Redact(steps)
+                } else if self.next < self.ids.len() {
+                    Stage::Redact(steps)
+                } else {
+                    self.next = 0;
+                    Stage::Net(steps)
+                }
+            }
+            Stage::Net(mut steps) => {
+                let mut left = steps.net(NET_STEP);
+                while left > 0 && !deadline.passed() {
+                    left = steps.net(NET_STEP);
+                }
+                self.next = steps.len() - left;
+                if left > 0 {
+                    Stage::Net(steps)
+                } else {
+                    self.next = 0;
+                    let redacted = steps.finish(&HarDocument::default());
+                    match self.kind {
+                        ExportKind::Har => Stage::Write(redacted, js_sys::Array::new()),
+                        ExportKind::ReportMarkdown | ExportKind::ReportJson => {
+                            let collector = Collector::for_har(
+                                &redacted.document,
+                                self.report_options().config,
+                            );
+                            Stage::Analyse(redacted, Box::new(collector))
+                        }
+                    }
+                }
+            }
+            Stage::Write(redacted, blobs) => {
+                let creator = redact::creator_for(redacted.document.creator.as_ref());
+                let pieces = HarPieces::new(&redacted.document, &creator);
+                let mut text = String::new();
+                if self.next == 0 {
+                    text.push_str(pieces.head());
+                }
+                while let Some(x) = redacted.document.exchanges.get(self.next) {
+                    if self.next > 0 {
+                        text.push_str(HarPieces::SEPARATOR);
+                    }
+                    text.push_str(&pieces.entry(x));
+                    self.next += 1;
+                    if deadline.passed() {
+                        break;
+                    }
+                }
+                let done = self.next >= redacted.document.exchanges.len();
+                if done {
+                    text.push_str(pieces.tail());
+                }
+                match blob(&js_sys::Array::of1(&JsValue::from_str(&text)), "") {
+                    Ok(b) => {
+                        blobs.push(&b);
+                        if done {
+                            Stage::Save(Saving::Har(redacted, blobs))
+                        } else {
+                            Stage::Write(redacted, blobs)
+                        }
+                    }
+                    Err(e) => {
+                        self.app.dispatch(Msg::Notice(
+                            NoticeKind::Error,
+                            format!("Export failed: {e}."),
+                        ));
+                        Stage::Done
+                    }
+                }
+            }
+            Stage::Analyse(redacted, mut collector) => {
+                let doc = &redacted.document;
+                while let Some(x) = doc.exchanges.get(self.next) {
+                    collector.push(x, doc.meta_for(x.index));
+                    self.next += 1;
+                    if deadline.passed() {
+                        break;
+                    }
+                }
+                if self.next < doc.exchanges.len() {
+                    Stage::Analyse(redacted, collector)
+                } else {
+                    Stage::Assemble(Box::new(Assembly::new(
+                        redacted,
+                        collector.finish(),
+                        self.report_options(),
+                    )))
+                }
+            }
+            Stage::Assemble(mut steps) => {
+                if steps.step() {
+                    Stage::Assemble(steps)
+                } else {
+                    Stage::Save(Saving::Report(steps))
+                }
+            }
+            Stage::Save(Saving::Har(redacted, blobs)) => {
+                self.finish_har(&redacted, &blobs);
+                Stage::Done
+            }
+            Stage::Save(Saving::Report(steps)) => {
+                self.finish_report(&steps.finish());
+                Stage::Done
+            }
+            Stage::Done => Stage::Done,
+        };
+        let more = !matches!(self.stage, Stage::Done);
+        self.app
+            .dispatch(Msg::ExportProgress(more.then(|| self.progress()).flatten()));
+        more
+    }
+
+    /// The bar: three passes over the exchanges (redact, net, write or analyse).
+    fn progress(&self) -> Option<Progress> {
+        let n = self.ids.len().max(1);
+        let (pass, doing) = match self.stage {
+            Stage::Redact(_) => (0, "redacting"),
+            Stage::Net(_) => (1, "checking for leftover secrets"),
+            Stage::Write(..) => (2, "writing"),
+            Stage::Analyse(..) => (2, "analysing"),
+            Stage::Assemble(_) | Stage::Save(Saving::Report(_)) => (2, "summarising"),
+            Stage::Save(Saving::Har(..)) => (2, "saving"),
+            Stage::Done => return None,
+        };
+        let done = pass * n + self.next.min(n);
+        Some(Progress {
+            fraction: done as f64 / (3 * n) as f64,
+            text: format!(
+                "Exporting {}: {doing} {} / {}",
+                format::count(self.ids.len(), "request", "requests"),
+                self.next.min(n),
+                self.ids.len()
+            ),
+            cancel: self.job.borrow().clone(),
+        })
+    }
+
+    /// A note about entries that left the log while the export ran.
+    fn dropped_note(&self) -> String {
+        if self.missing == 0 {
+            String::new()
+        } else {
+            format!(
+                " {} dropped from the log (its limit) before the export reached them.",
+                format::count(self.missing, "request was", "requests were")
+            )
+        }
+    }
+
+    fn exported(&self) -> String {
+        format::count(self.ids.len() - self.missing, "request", "requests")
+    }
+
+    fn finish_har(&self, redacted: &Redacted, parts: &js_sys::Array) {
+        let (kind, text) = match download("authlens-redacted.har", "application/json", parts) {
+            Ok(()) => (
+                NoticeKind::Success,
+                format!(
+                    "Exported {} as a redacted HAR ({}).{}",
+                    self.exported(),
+                    redacted.summary.line(),
+                    self.dropped_note()
+                ),
+            ),
+            Err(e) => (NoticeKind::Error, format!("Export failed: {e}.")),
+        };
+        self.app.dispatch(Msg::Notice(kind, text));
+    }
+
+    fn finish_report(&self, report: &report::Report) {
+        let what = self.exported();
+        let dropped = self.dropped_note();
+        let (kind, text) = match self.kind {
+            ExportKind::ReportJson => {
+                let parts = js_sys::Array::of1(&JsValue::from_str(&report.to_json()));
+                match download("authlens-report.json", "application/json", &parts) {
                     Ok(()) => (
                         NoticeKind::Success,
-                        format!("Saved the report of {what} (JSON, redacted)."),
+                        format!("Saved the report of {what} (JSON, redacted).{dropped}"),
                     ),
                     Err(e) => (NoticeKind::Error, format!("Export failed: {e}.")),
                 }
-            } else if clipboard::copy_now(&report.to_markdown()) {
-                (
-                    NoticeKind::Success,
-                    format!("Copied the report of {what} (Markdown, redacted)."),
-                )
-            } else {
-                (
-                    NoticeKind::Error,
-                    "Copy failed: the browser refused clipboard access.".to_owned(),
-                )
             }
-        }
+            _ => {
+                let markdown = report.to_markdown();
+                if clipboard::copy_now(&markdown) {
+                    (
+                        NoticeKind::Success,
+                        format!("Copied the report of {what} (Markdown, redacted).{dropped}"),
+                    )
+                } else {
+                    // The browser allows copying only shortly after a click; a long export
+                    // outlives that, so the copy waits for one more click.
+                    self.app.dispatch(Msg::CopyReady(
+                        format!(
+                            "The report of {what} is ready (Markdown, redacted, {}).{dropped}",
+                            format::bytes(markdown.len())
+                        ),
+                        markdown,
+                    ));
+                    (
+                        NoticeKind::Info,
+                        "The report is ready: click Copy report to put it on the clipboard."
+                            .to_owned(),
+                    )
+                }
+            }
+        };
+        self.app.dispatch(Msg::Notice(kind, text));
+    }
+}
+
+/// Starts exporting the log entries `ids` (in order), a slice at a time, with progress;
+/// returns the job, which [`Job::cancel`] stops before its next slice.
+pub fn start(app: &App, kind: ExportKind, ids: Vec<u64>, opts: RedactOptions) -> Job {
+    let slot = Rc::new(RefCell::new(None));
+    let mut export = Export {
+        app: app.clone(),
+        kind,
+        stage: Stage::Redact(DocumentRedaction::new(&opts)),
+        opts,
+        ids,
+        next: 0,
+        missing: 0,
+        job: slot.clone(),
     };
-    app.dispatch(Msg::Notice(kind_notice, text));
+    // The first slice runs on a later turn of the event loop, after the slot is filled.
+    let job = slice::run_sliced(move |deadline| export.slice(deadline));
+    *slot.borrow_mut() = Some(job.clone());
+    job
+}
+
+/// The bar offered when the report could not be copied right away: one click copies it.
+pub fn copy_ready_view(app: &App, message: &str, text: String) -> dom::View {
+    let copy = {
+        let app = app.clone();
+        el("button")
+            .class("text-button")
+            .class("copy-report")
+            .text("Copy report")
+            .on("click", move |_| {
+                app.dispatch(Msg::Dismiss);
+                app.dispatch(Msg::Copy(text.clone()));
+            })
+    };
+    let dismiss = {
+        let app = app.clone();
+        el("button")
+            .class("text-button")
+            .text("Dismiss")
+            .on("click", move |_| app.dispatch(Msg::Dismiss))
+    };
+    el("div")
+        .class("confirm-bar")
+        .class("copy-ready")
+        .attr("role", "alertdialog")
+        .attr("aria-label", "Report ready")
+        .child(el("span").class("confirm-text").text(message))
+        .child(copy)
+        .child(dismiss)
+        .into_view()
 }

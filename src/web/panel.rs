@@ -7,7 +7,7 @@
 //! bodies of failed responses are fetched (`getContent`) before analysis, because the
 //! diagnosis reads JSON error bodies and block pages.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashSet, VecDeque};
 use std::rc::Rc;
 
@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 
 use crate::har::parse_entry;
 
-use super::app::{App, Host, Msg, NoticeKind, Progress};
+use super::app::{App, Host, Incoming, Msg, NoticeKind, Progress};
 use super::chrome::{self, HarEntry};
 use super::dom;
 use super::slice::{self, Deadline};
@@ -59,8 +59,13 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 /// login pages), which DevTools leaves out of the entry until `getContent` is called.
 fn wants_body(entry: &JsValue) -> bool {
     let response = get(entry, "response");
-    let content = get(&response, "content");
+    // Most entries succeeded: decide on the status before reading anything else (each
+    // property read crosses into JavaScript, and a backfill reads a thousand entries).
     let status = get(&response, "status").as_f64().unwrap_or(0.0);
+    if status < 300.0 {
+        return false;
+    }
+    let content = get(&response, "content");
     let size = get(&content, "size").as_f64().unwrap_or(0.0);
     let mime = get(&content, "mimeType")
         .as_string()
@@ -71,7 +76,7 @@ fn wants_body(entry: &JsValue) -> bool {
         .any(|t| mime.contains(t));
     let has_text = !get(&content, "text").is_undefined();
     let can_fetch = get(entry, "getContent").is_function();
-    can_fetch && !has_text && textual && size <= MAX_BODY_BYTES && status >= 300.0
+    can_fetch && !has_text && textual && size <= MAX_BODY_BYTES
 }
 
 /// A queued entry and where its body fetch stands.
@@ -87,6 +92,8 @@ struct IngestState {
     /// Sequence number of `pending.front()`.
     front_seq: u64,
     backfilled: bool,
+    /// The first rows were handed to the app (the next slices may take longer batches).
+    shown: bool,
     held: Vec<JsValue>,
     running: bool,
     done: usize,
@@ -98,7 +105,8 @@ struct IngestState {
 /// body is still on its way holds back the ones after it.
 #[derive(Clone)]
 struct Ingest {
-    app: App,
+    /// Set once the app is mounted, which happens before any entry can be processed.
+    app: Rc<OnceCell<App>>,
     state: Rc<RefCell<IngestState>>,
 }
 
@@ -122,7 +130,12 @@ impl Ingest {
             s.backfilled = true;
             std::mem::take(&mut s.held)
         };
-        let keys: HashSet<String> = entries.iter().map(entry_key).collect();
+        // Only live entries that arrived meanwhile need checking against the backfill.
+        let keys: HashSet<String> = if held.is_empty() {
+            HashSet::new()
+        } else {
+            entries.iter().map(entry_key).collect()
+        };
         for e in entries {
             self.enqueue(e);
         }
@@ -192,73 +205,124 @@ impl Ingest {
         slice::run_sliced(move |deadline| this.slice(deadline));
     }
 
-    /// Converts ready entries until the deadline (at least one); returns whether to run
-    /// another slice now (more entries are ready).
-    fn slice(&self, deadline: &Deadline) -> bool {
+    /// Converts up to `limit` ready entries, in arrival order, stopping early when the
+    /// deadline passes (after at least one).
+    fn convert(&self, limit: usize, deadline: &Deadline) -> Vec<Incoming> {
         let mut batch = Vec::new();
+        let mut s = self.state.borrow_mut();
+        let mut taken = 0;
+        while taken < limit && s.pending.front().is_some_and(|p| !p.waiting) {
+            let Some(p) = s.pending.pop_front() else {
+                break;
+            };
+            taken += 1;
+            s.front_seq += 1;
+            let json = JSON::stringify(&p.entry)
+                .ok()
+                .and_then(|j| j.as_string())
+                .unwrap_or_default();
+            // A bad entry is skipped, not fatal.
+            if let Ok(parsed) = parse_entry(&json, s.done) {
+                batch.push((parsed.exchange, Some(parsed.meta)));
+            }
+            s.done += 1;
+            if deadline.passed() {
+                break;
+            }
+        }
+        batch
+    }
+
+    /// Converts and analyses ready entries in small batches until the deadline (the
+    /// analysis counts against it too); returns whether to run another slice now (more
+    /// entries are ready). The very first rows get a slice of their own, so the panel
+    /// paints requests before the rest of a big backfill is analysed.
+    fn slice(&self, deadline: &Deadline) -> bool {
+        let first = !self.state.borrow().shown;
+        loop {
+            let batch = self.convert(if first { FIRST_ROWS } else { BATCH }, deadline);
+            if !batch.is_empty() {
+                self.state.borrow_mut().shown = true;
+            }
+            if let Some(app) = self.app.get() {
+                app.dispatch(Msg::Captured(batch));
+            }
+            let ready = self
+                .state
+                .borrow()
+                .pending
+                .front()
+                .is_some_and(|p| !p.waiting);
+            if first || !ready || deadline.passed() {
+                break;
+            }
+        }
         let (done, total, more) = {
             let mut s = self.state.borrow_mut();
-            while s.pending.front().is_some_and(|p| !p.waiting) {
-                let Some(p) = s.pending.pop_front() else {
-                    break;
-                };
-                s.front_seq += 1;
-                let json = JSON::stringify(&p.entry)
-                    .ok()
-                    .and_then(|j| j.as_string())
-                    .unwrap_or_default();
-                // A bad entry is skipped, not fatal.
-                if let Ok(parsed) = parse_entry(&json, s.done) {
-                    batch.push((parsed.exchange, Some(parsed.meta)));
-                }
-                s.done += 1;
-                if deadline.passed() {
-                    break;
-                }
-            }
             // A waiting front entry restarts the loop from `body_arrived`.
             let more = s.pending.front().is_some_and(|p| !p.waiting);
             s.running = more;
             (s.done, s.total, more)
         };
-        self.app.dispatch(Msg::Captured(batch));
         // Live traffic keeps a short queue; the bar is for backlogs (a big backfill).
         let progress = (total.saturating_sub(done) > PROGRESS_BACKLOG).then(|| Progress {
             fraction: done as f64 / total as f64,
             text: format!("Loading requests {done} / {total}"),
             cancel: None,
         });
-        self.app.dispatch(Msg::Progress(progress));
+        if let Some(app) = self.app.get() {
+            app.dispatch(Msg::Progress(progress));
+        }
         more
     }
 }
 
-/// Starts the panel in `panel.html`: builds the UI into `<body>`, backfills, then follows
-/// live requests.
+/// Shown when the panel page is opened outside DevTools.
+const OUTSIDE_DEVTOOLS: &str = "This is the authlens DevTools panel, opened outside DevTools: there is no page traffic to watch here. Open DevTools and pick the Auth tab — or use Import HAR… to analyse a file.";
+
+/// Rows in the panel's first paint: about a screenful, converted and analysed alone.
+const FIRST_ROWS: usize = 24;
+
+/// Entries converted and analysed between two deadline checks.
+const BATCH: usize = 64;
+
+/// Starts the panel in `panel.html`: subscribes to finished requests and asks DevTools
+/// for the backfill first (DevTools prepares it while the UI is built), then builds the
+/// UI into `<body>`; the backfill and live requests are then added a slice at a time.
 #[wasm_bindgen]
 pub fn start_panel() -> Result<(), JsValue> {
     let body = dom::document()
         .and_then(|d| d.body())
         .ok_or_else(|| JsValue::from_str("no document body"))?;
-    apply_theme();
-    let app = App::mount(Host::Panel, &body);
     let ingest = Ingest {
-        app: app.clone(),
+        app: Rc::new(OnceCell::new()),
         state: Rc::new(RefCell::new(IngestState::default())),
     };
-    // Listen before asking for the backfill, so nothing finishing in between is lost.
-    chrome::on_request_finished({
+    // Subscribe before asking for the backfill, so nothing finishing in between is lost
+    // (DevTools handles the two requests in order; duplicates are dropped by key).
+    let subscribed = chrome::on_request_finished({
         let ingest = ingest.clone();
         move |entry| ingest.live(entry)
-    })
-    .map_err(|e| JsValue::from_str(&e))?;
+    });
+    let backfill = subscribed.is_ok().then(chrome::har_log);
+    // Nothing above calls back before this function returns, so the app is in place
+    // before the first entry is handled.
+    apply_theme();
+    let app = App::mount(Host::Panel, &body);
+    let _ = ingest.app.set(app.clone());
+    let (Ok(()), Some(backfill)) = (subscribed, backfill) else {
+        // Opened outside DevTools (panel.html as a page): no traffic to watch, but the
+        // rest works, Import HAR included.
+        app.dispatch(Msg::Banner(Some(OUTSIDE_DEVTOOLS.to_owned())));
+        return Ok(());
+    };
     chrome::on_navigated({
         let app = app.clone();
         move |url| app.dispatch(Msg::Navigated(url))
     })
     .map_err(|e| JsValue::from_str(&e))?;
     wasm_bindgen_futures::spawn_local(async move {
-        match chrome::har_log().await {
+        match backfill.await {
             Ok(log) => {
                 let entries = Reflect::get(&log, &JsValue::from_str("entries"))
                     .ok()

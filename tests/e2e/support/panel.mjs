@@ -30,10 +30,16 @@ export async function waitForRow(panel, predicate, { timeoutMs = 10000, what = "
   throw new Error(`timed out waiting for ${what}; rows were:\n${last.map((r) => `${r.status} ${r.method} ${r.name}`).join("\n")}`);
 }
 
-/** The number in the toolbar's auth-failure counter. */
+/** The toolbar's summary line (the diagnosis engine's), as shown and as its tooltip. */
+export async function summaryLine(panel) {
+  return panel.$eval(".toolbar .summary-line", (e) => ({ text: e.querySelector(".summary-text").textContent, title: e.title }));
+}
+
+/** The number of auth failures the toolbar's summary line counts (0 for "no auth failures"). */
 export async function failureCount(panel) {
-  const text = await panel.$eval(".failure-count", (e) => e.textContent);
-  const m = /(\d+) auth failures?/.exec(text);
-  if (!m) throw new Error(`unexpected counter text: ${text}`);
+  const { text } = await summaryLine(panel);
+  if (text.startsWith("no auth failures")) return 0;
+  const m = /^(\d+) auth failures?/.exec(text);
+  if (!m) throw new Error(`unexpected summary line: ${text}`);
   return Number(m[1]);
 }

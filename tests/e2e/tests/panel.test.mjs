@@ -5,9 +5,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launchWithDevTools, openPanel, screenshotPanel } from "../support/devtools.mjs";
+import { EXTENSION_ID, launchWithDevTools, openPanel, screenshotPanel } from "../support/devtools.mjs";
 import { startPlayground } from "../support/playground.mjs";
-import { failureCount, rows, waitForRow } from "../support/panel.mjs";
+import { failureCount, rows, summaryLine, waitForRow } from "../support/panel.mjs";
 import { ARTIFACTS, SCREENSHOTS } from "../support/paths.mjs";
 
 describe("Auth panel in real DevTools", () => {
@@ -62,6 +62,85 @@ describe("Auth panel in real DevTools", () => {
     const failing = (await rows(panel)).filter((r) => r.authFail);
     assert.equal(await failureCount(panel), failing.length);
     assert.ok(failing.length >= 2);
+  });
+
+  it("shows the engine's summary line in the toolbar: a live region, updated in place, truncated with the full text on hover", async () => {
+    const line = await summaryLine(panel);
+    assert.match(line.text, /^\d+ auth failures: .*\b1 × token-expired\b/, line.text);
+    assert.match(line.text, /\b1 × insufficient-scope\b/, line.text);
+    assert.equal(line.title, line.text, "the full text is the tooltip");
+    const a11y = await panel.$eval(".summary-line", (e) => ({
+      inToolbar: e.closest('[role="toolbar"]') !== null,
+      role: e.getAttribute("role"),
+      live: e.getAttribute("aria-live"),
+      atomic: e.getAttribute("aria-atomic"),
+      highlighted: e.classList.contains("has-failures"),
+    }));
+    assert.deepEqual(a11y, { inToolbar: true, role: "status", live: "polite", atomic: "true", highlighted: true });
+    assert.doesNotMatch(await panel.$eval(".statusbar", (e) => e.textContent), /auth failures?:/, "the line left the status bar");
+
+    // Incremental: a new failure updates the same node (a live region replaced whole would
+    // be announced whole).
+    await panel.$eval(".summary-line", (e) => {
+      e.dataset.mark = "kept";
+    });
+    await env.page.click('button[data-scenario="missing-challenge"]');
+    await panel.waitForFunction(() => /missing-challenge/.test(document.querySelector(".summary-line").textContent), { timeout: 10000 });
+    assert.equal(await panel.$eval(".toolbar .summary-line", (e) => e.dataset.mark), "kept");
+    const updated = await summaryLine(panel);
+    assert.equal(updated.title, updated.text);
+    assert.equal(await failureCount(panel), (await rows(panel)).filter((r) => r.authFail).length);
+
+    // A narrow panel truncates the line with an ellipsis rather than wrapping the toolbar.
+    const narrow = await panel.evaluate(() => {
+      const app = document.querySelector(".app");
+      app.style.width = "520px";
+      const e = document.querySelector(".summary-line");
+      const out = { truncated: e.scrollWidth > e.clientWidth, overflow: getComputedStyle(e).textOverflow, toolbarHeight: document.querySelector(".toolbar").getBoundingClientRect().height };
+      app.style.width = "";
+      return out;
+    });
+    assert.deepEqual({ truncated: narrow.truncated, overflow: narrow.overflow }, { truncated: true, overflow: "ellipsis" });
+    assert.ok(narrow.toolbarHeight < 32, `one toolbar line (${narrow.toolbarHeight}px)`);
+  });
+
+  it("links a finding's rule id to its entry in the catalogue page shipped in the extension", async () => {
+    const row = await waitForRow(panel, (r) => r.status === "401" && r.name?.includes("/api/expired-jwt"));
+    await panel.click(`.vlist .row[data-key="${row.key}"]`);
+    await panel.click('.detail .tab[data-tab="diagnosis"]');
+    const selector = '.finding[data-rule="token-expired"] a.rule-link';
+    await panel.waitForSelector(selector);
+    const link = await panel.$eval(selector, (a) => ({ href: a.getAttribute("href"), resolved: a.href, target: a.target, text: a.textContent }));
+    assert.deepEqual(link, {
+      href: "rules.html#token-expired",
+      resolved: `chrome-extension://${EXTENSION_ID}/rules.html#token-expired`,
+      target: "_blank",
+      text: "token-expired",
+    });
+    // Clicking opens the extension's own page in a new tab: no network, the anchor targeted.
+    const opened = env.browser.waitForTarget((t) => t.url() === link.resolved, { timeout: 10000 });
+    await panel.click(selector);
+    const page = await (await opened).page();
+    const errors = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await page.waitForSelector("section.rule");
+    const shown = await page.evaluate(() => ({
+      target: document.querySelector(":target")?.id,
+      heading: document.querySelector(":target h2")?.textContent,
+      scripts: document.scripts.length,
+      styled: getComputedStyle(document.body).maxWidth,
+      anchors: [...document.querySelectorAll("section.rule[id]")].map((s) => s.id),
+    }));
+    assert.equal(shown.target, "token-expired");
+    assert.equal(shown.heading, "token-expired");
+    assert.equal(shown.scripts, 0, "a static page");
+    assert.equal(shown.styled, "860px", "the shared stylesheet loaded under the page's CSP");
+    // Every rule the panel showed in its list has its anchor on the page.
+    const shownRules = await panel.$$eval(".vlist .row .c-finding[data-rule]", (cs) => [...new Set(cs.map((c) => c.dataset.rule).filter(Boolean))]);
+    assert.ok(shownRules.length >= 2, JSON.stringify(shownRules));
+    for (const id of shownRules) assert.ok(shown.anchors.includes(id), `rules.html#${id}`);
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 
   it('"Auth failures only" hides everything else, and unchecking restores it', async () => {
@@ -194,5 +273,40 @@ describe("Auth panel in real DevTools", () => {
     await panel.click('.detail .tab[data-tab="credentials"]');
     await panel.waitForSelector(".credentials-tab .lifetime");
     await screenshotPanel(env.devtools, join(SCREENSHOTS, "credentials.png"));
+  });
+  it("compiles the wasm while it streams in, fetched once (preloaded by panel.html)", async () => {
+    // The panel page as a tab of the extension: the same files and CSP, outside DevTools.
+    const tab = await env.browser.newPage();
+    const problems = [];
+    let fetches = 0;
+    tab.on("request", (r) => r.url().endsWith("/pkg/authlens_bg.wasm") && fetches++);
+    tab.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(m.text()));
+    await tab.evaluateOnNewDocument(() => {
+      window.__compiles = [];
+      const streaming = WebAssembly.instantiateStreaming;
+      WebAssembly.instantiateStreaming = async (source, imports) => {
+        const response = await source;
+        window.__compiles.push({ how: "streaming", type: response.headers.get("content-type") });
+        return streaming.call(WebAssembly, response, imports);
+      };
+      const whole = WebAssembly.instantiate;
+      WebAssembly.instantiate = (...args) => {
+        window.__compiles.push({ how: "whole" });
+        return whole.apply(WebAssembly, args);
+      };
+    });
+    await tab.goto(`chrome-extension://${EXTENSION_ID}/panel.html`);
+    await tab.waitForSelector(".app .toolbar");
+    const seen = await tab.evaluate(() => ({
+      compiles: window.__compiles,
+      banner: document.querySelector(".banner")?.textContent ?? "",
+    }));
+    assert.deepEqual(seen.compiles, [{ how: "streaming", type: "application/wasm" }]);
+    assert.equal(fetches, 1, "the preload is the fetch init() uses");
+    assert.match(seen.banner, /opened outside DevTools/, "outside DevTools the page says so");
+    assert.deepEqual(problems, [], "no preload-not-used warning, no CSP error");
+    await tab.close();
+    // The DevTools window is docked to the first tab: show that tab again.
+    await env.page.bringToFront();
   });
 });
