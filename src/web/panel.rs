@@ -2,10 +2,12 @@
 //!
 //! On open the panel backfills with `getHAR()` and then follows `onRequestFinished`.
 //! Live entries that arrive while the backfill is in flight are held and de-duplicated
-//! against it (an entry finishing in between is in both). Entries are converted in
-//! time-boxed chunks so a backfill of thousands never blocks DevTools for long, and the
-//! bodies of failed responses are fetched (`getContent`) before analysis, because the
-//! diagnosis reads JSON error bodies and block pages.
+//! against it (an entry finishing in between is in both). Entries are converted and
+//! analysed in time-boxed slices so a backfill of thousands never blocks DevTools for long;
+//! the first screenful gets a slice of its own, so rows are painted before the rest of the
+//! backfill is analysed (issue 7's first-paint target). The bodies of failed responses are
+//! fetched (`getContent`) before analysis, because the diagnosis reads JSON error bodies
+//! and block pages.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashSet, VecDeque};

@@ -11,11 +11,14 @@ import { startPlayground } from "../support/playground.mjs";
 import { ROOT } from "../support/paths.mjs";
 
 /**
- * The longest main-thread task allowed while a 20,000-entry capture is exported (issue 5:
- * nothing blocks for more than 50 ms). Work runs in 12 ms slices; see the README for the
- * measured numbers.
+ * Exporting a 20,000-entry capture (issue 5: nothing blocks the main thread for more than
+ * 50 ms). The export runs in 12 ms slices; measured on the 2-core VM: no task over 50 ms on
+ * a quiet run, the longest 57 ms with the load average at 4, 136 ms once during a full
+ * `make test` beside other builds. One-shot, the export was a single task of 0.6–1 s. The
+ * bound leaves room for a loaded CI machine; the count catches a slice that stops yielding.
  */
-const EXPORT_LONGEST_TASK_MS = 150;
+const EXPORT_LONGEST_TASK_MS = 250;
+const EXPORT_MAX_LONG_TASKS = 3;
 
 const b64url = (obj) => Buffer.from(JSON.stringify(obj)).toString("base64url");
 
@@ -282,6 +285,9 @@ describe("www analyzer", () => {
     console.log(`export of 20,000 entries: ${JSON.stringify(timings)}`);
     const longest = Math.max(0, ...timings.harLongTasks, ...timings.reportLongTasks);
     assert.ok(longest < EXPORT_LONGEST_TASK_MS, `longest task while exporting: ${longest} ms (${JSON.stringify(timings)})`);
+    for (const tasks of [timings.harLongTasks, timings.reportLongTasks]) {
+      assert.ok(tasks.length <= EXPORT_MAX_LONG_TASKS, `tasks over 50 ms in one export: ${tasks}`);
+    }
   });
 
   it("made no request outside its own folder", async () => {
