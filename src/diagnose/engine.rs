@@ -226,7 +226,7 @@ impl Analyzer {
         self.window.capacity()
             + self.config.max_origins.max(1)
             + self.config.max_cookies.max(1)
-            + CredentialCache::CAPACITY
+            + 2 * CredentialCache::CAPACITY
     }
 }
 

@@ -246,16 +246,52 @@ pub struct Facts<'a> {
     pub net_error: Option<&'a str>,
 }
 
-/// Recently seen `Authorization` values, decoded once: an app sends the same token on
-/// every call until it refreshes it, and a failing app retries with the same token, so
-/// decoding each value once is enough. Keyed by the value's hash (the value itself is not
-/// kept); what depends on the request time (the claims view, `token-expired`,
-/// `token-not-yet-valid`) is recomputed per request by [`credentials::rejudge_at`].
-/// Bounded FIFO of [`CredentialCache::CAPACITY`] entries: a lookup scans at most that many
-/// keys, so each exchange costs O(1).
+/// Recently seen `Authorization` and `Cookie` values, decoded once: an app sends the same
+/// token and the same session cookie on every call until it refreshes them, and a failing
+/// app retries with them, so decoding each value once is enough. Keyed by the value's hash
+/// (the value itself is not kept); what depends on the request time (the claims view,
+/// `token-expired`, `token-not-yet-valid`) is recomputed per request by
+/// [`credentials::rejudge_at`]. Two bounded FIFOs of [`CredentialCache::CAPACITY`]
+/// entries: a lookup scans at most that many keys, so each exchange costs O(1).
 #[derive(Debug, Clone, Default)]
 pub struct CredentialCache {
     entries: std::collections::VecDeque<CachedCredential>,
+    cookies: std::collections::VecDeque<CachedCookies>,
+}
+
+/// The credential-carrying cookies of one `Cookie` value; `None` until the value repeats.
+#[derive(Debug, Clone)]
+struct CachedCookies {
+    key: u64,
+    credentials: Option<Vec<(String, DecodedCredential)>>,
+}
+
+/// The engine's [`credentials::RepeatedParts`]: the cache, the request's instant, and the
+/// grammar parse of its first `Authorization` value (reused by the decoder).
+struct Cached<'c, 'p> {
+    cache: &'c mut CredentialCache,
+    at: Option<Timestamp>,
+    authorization: Option<(&'p str, u64, &'p ParsedCredentials<'p>)>,
+}
+
+impl credentials::RepeatedParts for Cached<'_, '_> {
+    fn authorization(&mut self, value: &str, ctx: &credentials::Context<'_>) -> DecodedCredential {
+        match self
+            .authorization
+            .filter(|(v, _, _)| std::ptr::eq(*v, value))
+        {
+            Some((_, key, parsed)) => self.cache.decode(key, value, Some(parsed), ctx, self.at),
+            None => self.cache.decode(hash(value), value, None, ctx, self.at),
+        }
+    }
+
+    fn cookies(
+        &mut self,
+        value: &str,
+        ctx: &credentials::Context<'_>,
+    ) -> Vec<(String, DecodedCredential)> {
+        self.cache.cookies(hash(value), value, ctx, self.at)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -273,9 +309,50 @@ impl CredentialCache {
     /// Entries kept.
     pub const CAPACITY: usize = 16;
 
-    /// Number of entries held.
+    /// Number of entries held (both kinds); at most twice [`CredentialCache::CAPACITY`].
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.cookies.len()
+    }
+
+    /// The credentials of `value` (a `Cookie` field) for the request in `ctx`: from the
+    /// cache and moved to `at` when the value was seen before.
+    fn cookies(
+        &mut self,
+        key: u64,
+        value: &str,
+        ctx: &credentials::Context<'_>,
+        at: Option<Timestamp>,
+    ) -> Vec<(String, DecodedCredential)> {
+        match self.cookies.iter_mut().find(|e| e.key == key) {
+            Some(CachedCookies {
+                credentials: Some(cached),
+                ..
+            }) => {
+                let mut out = cached.clone();
+                for (_, c) in &mut out {
+                    credentials::rejudge_at(c, at, ctx.leeway_secs);
+                }
+                out
+            }
+            Some(e) => {
+                let out = credentials::cookie_credentials(value, ctx);
+                e.credentials = Some(out.clone());
+                out
+            }
+            None => {
+                let out = credentials::cookie_credentials(value, ctx);
+                if out.iter().all(|(_, c)| credentials::request_independent(c)) {
+                    self.cookies.push_back(CachedCookies {
+                        key,
+                        credentials: None,
+                    });
+                    if self.cookies.len() > Self::CAPACITY {
+                        self.cookies.pop_front();
+                    }
+                }
+                out
+            }
+        }
     }
 
     fn find(&self, key: u64) -> Option<&CachedCredential> {
@@ -474,24 +551,24 @@ const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
 
 /// Every credential of `ex`; `authorization` is the first `Authorization` value with its
 /// grammar parse, which the decoder reuses.
-fn decode(
+fn decode<'p>(
     ex: &Exchange,
     at: Option<Timestamp>,
     leeway_secs: i64,
     cache: &mut CredentialCache,
-    authorization: Option<(&str, u64, &ParsedCredentials<'_>)>,
+    authorization: Option<(&'p str, u64, &'p ParsedCredentials<'p>)>,
 ) -> Vec<(String, DecodedCredential)> {
     let ctx = engine_context(at.unwrap_or(Timestamp(0)), leeway_secs);
+    let mut parts = Cached {
+        cache,
+        at,
+        authorization,
+    };
     let mut out: Vec<(String, DecodedCredential)> =
-        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| match authorization
-            .filter(|(v, _, _)| std::ptr::eq(*v, value))
-        {
-            Some((_, key, parsed)) => cache.decode(key, value, Some(parsed), ctx, at),
-            None => cache.decode(hash(value), value, None, ctx, at),
-        })
-        .into_iter()
-        .map(|c| (c.location, c.credential))
-        .collect();
+        credentials::from_request_with(&ex.request, &ctx, &mut parts)
+            .into_iter()
+            .map(|c| (c.location, c.credential))
+            .collect();
     if at.is_none() {
         for (_, c) in &mut out {
             c.findings.retain(|f| !TIME_VERDICTS.contains(&f.id));
@@ -1007,6 +1084,32 @@ mod tests {
         let (warm, cold) = warm_and_cold(&failures, &ok);
         assert_eq!(warm.auth_verdicts, cold.auth_verdicts);
         assert!(warm.decoded.is_empty());
+    }
+
+    #[test]
+    fn cookie_credentials_are_cached_and_judged_at_each_request() {
+        const EXP: i64 = 1_717_232_400;
+        let jwt = bearer(EXP).replacen("Bearer ", "", 1);
+        let cookie = format!("theme=dark; session=s%3A0123456789abcdef; id_token={jwt}");
+        let call = |index, at| {
+            let mut ex = api_call(index, at, "x", 401);
+            ex.request.headers = crate::exchange::Headers::default();
+            ex.request.headers.push("Cookie", cookie.as_str());
+            ex
+        };
+        let exchanges = [call(0, EXP - 600), call(1, EXP + 30), call(2, EXP + 4000)];
+        let mut cache = CredentialCache::default();
+        for ex in &exchanges {
+            let warm = Facts::with_cache(ex, 60, &mut cache, None);
+            let cold = Facts::with_cache(ex, 60, &mut CredentialCache::default(), None);
+            assert_eq!(warm.decoded.len(), 2, "session and id_token");
+            assert_eq!(warm.decoded, cold.decoded, "exchange {}", ex.index);
+        }
+        assert_eq!(cache.len(), 1, "one Cookie value, cached");
+        let last = Facts::with_cache(&exchanges[2], 60, &mut cache, None);
+        let (loc, expired) = last.verdicts("token-expired").next().expect("expired");
+        assert_eq!(loc, "cookie id_token");
+        assert!(expired.title.contains("1 h 6 min"), "{}", expired.title);
     }
 
     #[test]
