@@ -185,24 +185,25 @@ where
 /// network errors, such as Chrome's status-0 `net::ERR_UNEXPECTED_PROXY_AUTH`) too.
 pub fn analyze_har(doc: &HarDocument, mut config: Config) -> Analysis {
     config.credentials_removed_at_export |= crate::har::sanitization(doc).likely_sanitized;
+    // By reference: the analyzer keeps nothing of an exchange, so copying each one (all
+    // headers and bodies) only cost time.
     collect(
-        doc.exchanges
-            .iter()
-            .map(|e| (e.clone(), doc.meta_for(e.index))),
+        doc.exchanges.iter().map(|e| (e, doc.meta_for(e.index))),
         config,
     )
 }
 
-fn collect<'m, I>(items: I, config: Config) -> Analysis
+fn collect<'m, E, I>(items: I, config: Config) -> Analysis
 where
-    I: Iterator<Item = (Exchange, Option<&'m EntryMeta>)>,
+    E: std::borrow::Borrow<Exchange>,
+    I: Iterator<Item = (E, Option<&'m EntryMeta>)>,
 {
     let mut analyzer = Analyzer::new(config);
     let mut reports: Vec<ExchangeReport> = Vec::new();
     // Indexes are usually 0..n in order; a map keeps revisions right when they are not.
     let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for (ex, meta) in items {
-        let update = analyzer.push_entry(&ex, meta);
+        let update = analyzer.push_entry(ex.borrow(), meta);
         for rev in &update.revisions {
             if let Some(r) = position.get(&rev.index).and_then(|&p| reports.get_mut(p)) {
                 r.apply(rev);
