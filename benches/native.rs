@@ -74,6 +74,18 @@ mod challenge_parse {
         });
     }
 
+    /// The compact spans encoding (the wasm compact API's core), per call of all values.
+    #[divan::bench]
+    fn typical_compact_batch(b: Bencher) {
+        let joined = INPUTS.challenge_typical.join("\n");
+        b.counter(ItemsCount::new(INPUTS.challenge_typical.len()))
+            .bench(|| {
+                black_box(challenge::compact::Encoded::parse_joined(black_box(
+                    &joined,
+                )))
+            });
+    }
+
     #[divan::bench]
     fn typical_explained(b: Bencher) {
         each(b, &INPUTS.challenge_typical, |v| {
@@ -101,6 +113,14 @@ mod jwt_decode {
         each(b, &INPUTS.jwt8k, |v| {
             black_box(jose::decode(v));
         });
+    }
+
+    /// The batched first-glance fields (the wasm compact API's core), per call of 64 tokens.
+    #[divan::bench]
+    fn summary_1k_batch(b: Bencher) {
+        let joined = INPUTS.jwt1k.join("\n");
+        b.counter(ItemsCount::new(INPUTS.jwt1k.len()))
+            .bench(|| black_box(jose::Compact::summarize_joined(black_box(&joined))));
     }
 
     #[divan::bench]

@@ -103,7 +103,11 @@ fn decode_plain_prefix(input: &[u8], alphabet: Alphabet, out: &mut Vec<u8>) -> u
             }
             let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
             // Each shift leaves one byte in the low 8 bits; `as u8` keeps exactly that byte.
-            bytes.copy_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+            // Three plain stores: `copy_from_slice` stays a call per group in the size-
+            // optimised wasm build (13% of decoding a JWT there).
+            if let [x, y, z] = bytes {
+                (*x, *y, *z) = ((n >> 16) as u8, (n >> 8) as u8, n as u8);
+            }
             done += 4;
         }
     }

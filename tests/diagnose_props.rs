@@ -279,8 +279,8 @@ proptest! {
 
 #[test]
 fn huge_capture_keeps_memory_flat() {
-    // 20k exchanges over 500 origins, 50 cookies and 100 tokens with a small config: every
-    // structure fills up and stays at its bound.
+    // 20k exchanges over 500 origins, 50 cookies set, 100 tokens and 100 Cookie values with
+    // a small config: every structure fills up and stays at its bound.
     let config = Config {
         window: 32,
         max_origins: 16,
@@ -302,6 +302,9 @@ fn huge_capture_keeps_memory_flat() {
         ex.request
             .headers
             .push("Authorization", format!("Bearer opaque-token-{}", i % 100));
+        ex.request
+            .headers
+            .push("Cookie", format!("session=s{}", i % 100));
         ex.started_at = Some(Timestamp(1_795_255_200_000 + i as i64 * 10));
         an.push(ex);
         assert!(an.retained() <= an.retained_bound());

@@ -41,8 +41,8 @@ pub use families::{analyze as analyze_opaque, identify as identify_family, is_uu
 pub use families::{FamilyMatch, OpaqueInfo, TokenAlphabet, Usage};
 pub use format::{canonical_scheme, placeholder, token_after_scheme, PlaceholderKind, TokenText};
 pub use request::{
-    from_request, from_request_with, RequestCredential, Source, API_KEY_HEADERS,
-    QUERY_TOKEN_PARAMS, SESSION_COOKIES,
+    cookie_credentials, from_request, from_request_with, RepeatedParts, RequestCredential, Source,
+    API_KEY_HEADERS, QUERY_TOKEN_PARAMS, SESSION_COOKIES,
 };
 
 use serde::Serialize;

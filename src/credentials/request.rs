@@ -202,17 +202,40 @@ fn api_key_header(name: &str) -> bool {
 /// Every credential `req` carried, in header order, then query parameters. `ctx.request` is
 /// set to `req`; `ctx.proxy` is set per header.
 pub fn from_request(req: &Request, ctx: &Context<'_>) -> Vec<RequestCredential> {
-    from_request_with(req, ctx, &mut |value, ctx| decode_authorization(value, ctx))
+    from_request_with(req, ctx, &mut Fresh)
 }
 
-/// [`from_request`], with `authorization` decoding each `Authorization` value (given the
-/// context [`from_request`] would pass to [`decode_authorization`]), so a caller can serve
-/// repeated values from a cache (see [`super::rejudge_at`]). `Proxy-Authorization` is
-/// always decoded afresh.
+/// How [`from_request_with`] decodes the parts of a request that repeat from request to
+/// request (an app sends the same token and the same session cookie every time), so a
+/// caller can serve them from a cache and move them to the request's instant with
+/// [`super::rejudge_at`]. Each method is given the context [`from_request`] would use.
+pub trait RepeatedParts {
+    /// One `Authorization` value, as [`decode_authorization`] decodes it.
+    fn authorization(&mut self, value: &str, ctx: &Context<'_>) -> DecodedCredential;
+    /// One `Cookie` field value, as [`cookie_credentials`] decodes it.
+    fn cookies(&mut self, value: &str, ctx: &Context<'_>) -> Vec<(String, DecodedCredential)>;
+}
+
+/// [`RepeatedParts`] that decodes every time.
+struct Fresh;
+
+impl RepeatedParts for Fresh {
+    fn authorization(&mut self, value: &str, ctx: &Context<'_>) -> DecodedCredential {
+        decode_authorization(value, ctx)
+    }
+
+    fn cookies(&mut self, value: &str, ctx: &Context<'_>) -> Vec<(String, DecodedCredential)> {
+        cookie_credentials(value, ctx)
+    }
+}
+
+/// [`from_request`], with `parts` decoding the `Authorization` and `Cookie` values.
+/// `Proxy-Authorization`, API-key headers, the DPoP proof and the query are always decoded
+/// afresh.
 pub fn from_request_with(
     req: &Request,
     ctx: &Context<'_>,
-    authorization: &mut dyn FnMut(&str, &Context<'_>) -> DecodedCredential,
+    parts: &mut dyn RepeatedParts,
 ) -> Vec<RequestCredential> {
     let ctx = ctx.with_request(req);
     let mut out = Vec::new();
@@ -227,7 +250,7 @@ pub fn from_request_with(
             let mut cred = if proxy {
                 decode_authorization(&h.value, &ctx.proxy(true))
             } else {
-                authorization(&h.value, &ctx.proxy(false))
+                parts.authorization(&h.value, &ctx.proxy(false))
             };
             if !proxy {
                 if !auth_values.is_empty() {
@@ -245,7 +268,12 @@ pub fn from_request_with(
         } else if name.eq_ignore_ascii_case("dpop") {
             dpop_headers.push((index, h.value.as_str()));
         } else if name.eq_ignore_ascii_case("cookie") {
-            add_cookies(&mut out, index, &h.value, &ctx);
+            for (name, credential) in parts.cookies(&h.value, &ctx) {
+                out.push(RequestCredential::new(
+                    Source::Cookie { name, index },
+                    credential,
+                ));
+            }
         } else if api_key_header(name) {
             out.push(RequestCredential::new(
                 Source::Header {
@@ -261,7 +289,10 @@ pub fn from_request_with(
     out
 }
 
-fn add_cookies(out: &mut Vec<RequestCredential>, index: usize, value: &str, ctx: &Context<'_>) {
+/// The cookies of one `Cookie` field value that carry credentials (a JWT, or a session
+/// cookie by name, [`SESSION_COOKIES`]), decoded, with their names, in order.
+pub fn cookie_credentials(value: &str, ctx: &Context<'_>) -> Vec<(String, DecodedCredential)> {
+    let mut out = Vec::new();
     let parsed = cookie::parse_cookie_header(value);
     for pair in &parsed.pairs {
         let raw = pair.value.trim_matches('"');
@@ -283,14 +314,9 @@ fn add_cookies(out: &mut Vec<RequestCredential>, index: usize, value: &str, ctx:
         if cred.issuer_hint.is_none() {
             cred.issuer_hint = hint;
         }
-        out.push(RequestCredential::new(
-            Source::Cookie {
-                name: pair.name.clone(),
-                index,
-            },
-            cred,
-        ));
+        out.push((pair.name.clone(), cred));
     }
+    out
 }
 
 fn duplicate_header_finding(name: &str) -> Finding {

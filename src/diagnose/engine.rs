@@ -104,7 +104,9 @@ impl Analyzer {
         self.push_ref(&ex)
     }
 
-    /// Analyses the next exchange without taking it (nothing of it is kept but hashes).
+    /// Analyses the next exchange without taking it (nothing of it is kept but hashes and,
+    /// in the bounded credential cache, the masked decodings of its `Authorization` and
+    /// `Cookie` values: never a token itself).
     pub fn push_ref(&mut self, ex: &Exchange) -> Update {
         self.push_entry(ex, None)
     }
@@ -216,7 +218,7 @@ impl Analyzer {
     }
 
     /// How many items the analyzer retains (window records + origin histories + remembered
-    /// cookies + cached token verdicts); never more than [`Analyzer::retained_bound`].
+    /// cookies + cached credential decodings); never more than [`Analyzer::retained_bound`].
     pub fn retained(&self) -> usize {
         self.window.len() + self.origins.len() + self.jar.len() + self.verdicts.len()
     }
@@ -226,7 +228,7 @@ impl Analyzer {
         self.window.capacity()
             + self.config.max_origins.max(1)
             + self.config.max_cookies.max(1)
-            + CredentialCache::CAPACITY
+            + 2 * CredentialCache::CAPACITY
     }
 }
 

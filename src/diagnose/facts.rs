@@ -246,21 +246,62 @@ pub struct Facts<'a> {
     pub net_error: Option<&'a str>,
 }
 
-/// Recently seen `Authorization` values, decoded once: an app sends the same token on
-/// every call until it refreshes it, and a failing app retries with the same token, so
-/// decoding each value once is enough. Keyed by the value's hash (the value itself is not
-/// kept); what depends on the request time (the claims view, `token-expired`,
-/// `token-not-yet-valid`) is recomputed per request by [`credentials::rejudge_at`].
-/// Bounded FIFO of [`CredentialCache::CAPACITY`] entries: a lookup scans at most that many
-/// keys, so each exchange costs O(1).
+/// Recently seen `Authorization` and `Cookie` values, decoded once: an app sends the same
+/// token and the same session cookie on every call until it refreshes them, and a failing
+/// app retries with them, so decoding each value once is enough. Looked up by the value's
+/// hash and confirmed by the value itself: the hash is fast, not collision-resistant, and a
+/// crafted collision must never hand one token another token's verdicts. What depends on the request time (the claims view,
+/// `token-expired`, `token-not-yet-valid`) is recomputed per request by
+/// [`credentials::rejudge_at`]. Two bounded FIFOs of [`CredentialCache::CAPACITY`]
+/// entries: a lookup scans at most that many keys, so each exchange costs O(1).
 #[derive(Debug, Clone, Default)]
 pub struct CredentialCache {
     entries: std::collections::VecDeque<CachedCredential>,
+    cookies: std::collections::VecDeque<CachedCookies>,
+}
+
+/// The credential-carrying cookies of one `Cookie` value; `None` until the value repeats.
+#[derive(Debug, Clone)]
+struct CachedCookies {
+    key: u64,
+    /// The `Cookie` value, compared on a hash hit.
+    value: Box<str>,
+    credentials: Option<Vec<(String, DecodedCredential)>>,
+}
+
+/// The engine's [`credentials::RepeatedParts`]: the cache, the request's instant, and the
+/// grammar parse of its first `Authorization` value (reused by the decoder).
+struct Cached<'c, 'p> {
+    cache: &'c mut CredentialCache,
+    at: Option<Timestamp>,
+    authorization: Option<(&'p str, u64, &'p ParsedCredentials<'p>)>,
+}
+
+impl credentials::RepeatedParts for Cached<'_, '_> {
+    fn authorization(&mut self, value: &str, ctx: &credentials::Context<'_>) -> DecodedCredential {
+        match self
+            .authorization
+            .filter(|(v, _, _)| std::ptr::eq(*v, value))
+        {
+            Some((_, key, parsed)) => self.cache.decode(key, value, Some(parsed), ctx, self.at),
+            None => self.cache.decode(hash(value), value, None, ctx, self.at),
+        }
+    }
+
+    fn cookies(
+        &mut self,
+        value: &str,
+        ctx: &credentials::Context<'_>,
+    ) -> Vec<(String, DecodedCredential)> {
+        self.cache.cookies(hash(value), value, ctx, self.at)
+    }
 }
 
 #[derive(Debug, Clone)]
 struct CachedCredential {
     key: u64,
+    /// The `Authorization` value, compared on a hash hit.
+    value: Box<str>,
     /// The value decoded with the request that first sent it. Kept from a request that
     /// worked (moved, nothing to copy), or from the second failure that sent it: tokens sent
     /// once are not copied into the cache.
@@ -273,17 +314,67 @@ impl CredentialCache {
     /// Entries kept.
     pub const CAPACITY: usize = 16;
 
-    /// Number of entries held.
+    /// Number of entries held (both kinds); at most twice [`CredentialCache::CAPACITY`].
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.cookies.len()
     }
 
-    fn find(&self, key: u64) -> Option<&CachedCredential> {
-        self.entries.iter().find(|e| e.key == key)
+    /// The credentials of `value` (a `Cookie` field) for the request in `ctx`: from the
+    /// cache and moved to `at` when the value was seen before.
+    fn cookies(
+        &mut self,
+        key: u64,
+        value: &str,
+        ctx: &credentials::Context<'_>,
+        at: Option<Timestamp>,
+    ) -> Vec<(String, DecodedCredential)> {
+        match self
+            .cookies
+            .iter_mut()
+            .find(|e| e.key == key && *e.value == *value)
+        {
+            Some(CachedCookies {
+                credentials: Some(cached),
+                ..
+            }) => {
+                let mut out = cached.clone();
+                for (_, c) in &mut out {
+                    credentials::rejudge_at(c, at, ctx.leeway_secs);
+                }
+                out
+            }
+            Some(e) => {
+                let out = credentials::cookie_credentials(value, ctx);
+                e.credentials = Some(out.clone());
+                out
+            }
+            None => {
+                let out = credentials::cookie_credentials(value, ctx);
+                if out.iter().all(|(_, c)| credentials::request_independent(c)) {
+                    self.cookies.push_back(CachedCookies {
+                        key,
+                        value: value.into(),
+                        credentials: None,
+                    });
+                    if self.cookies.len() > Self::CAPACITY {
+                        self.cookies.pop_front();
+                    }
+                }
+                out
+            }
+        }
     }
 
-    fn find_mut(&mut self, key: u64) -> Option<&mut CachedCredential> {
-        self.entries.iter_mut().find(|e| e.key == key)
+    fn find(&self, key: u64, value: &str) -> Option<&CachedCredential> {
+        self.entries
+            .iter()
+            .find(|e| e.key == key && *e.value == *value)
+    }
+
+    fn find_mut(&mut self, key: u64, value: &str) -> Option<&mut CachedCredential> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.key == key && *e.value == *value)
     }
 
     fn timeless(credential: &DecodedCredential) -> Vec<Finding> {
@@ -299,7 +390,7 @@ impl CredentialCache {
     /// verdicts, and with the credential itself when `keep`, unless its decoding read the
     /// request (Digest `uri`, SigV4): another request with the same value would be judged
     /// differently.
-    fn remember(&mut self, key: u64, credential: DecodedCredential, keep: bool) {
+    fn remember(&mut self, key: u64, value: &str, credential: DecodedCredential, keep: bool) {
         if !credentials::request_independent(&credential) {
             return;
         }
@@ -308,6 +399,7 @@ impl CredentialCache {
         }
         self.entries.push_back(CachedCredential {
             key,
+            value: value.into(),
             timeless: Self::timeless(&credential),
             credential: keep.then_some(credential),
         });
@@ -315,16 +407,16 @@ impl CredentialCache {
 
     /// The time-independent verdicts on `value`, for a request that worked.
     fn verdicts(&mut self, key: u64, value: &str, ex: &Exchange, leeway_secs: i64) -> Vec<Finding> {
-        if self.find(key).is_none() {
+        if self.find(key, value).is_none() {
             let ctx = engine_context(ex.started_at.unwrap_or(Timestamp(0)), leeway_secs)
                 .with_request(&ex.request);
             let credential = credentials::decode_authorization(value, &ctx);
             if !credentials::request_independent(&credential) {
                 return Self::timeless(&credential);
             }
-            self.remember(key, credential, true);
+            self.remember(key, value, credential, true);
         }
-        self.find(key)
+        self.find(key, value)
             .map(|e| e.timeless.clone())
             .unwrap_or_default()
     }
@@ -343,7 +435,7 @@ impl CredentialCache {
             Some(p) => credentials::decode_authorization_parsed(value, p, ctx),
             None => credentials::decode_authorization(value, ctx),
         };
-        match self.find_mut(key) {
+        match self.find_mut(key, value) {
             Some(CachedCredential {
                 credential: Some(c),
                 ..
@@ -364,6 +456,7 @@ impl CredentialCache {
                     // Remember the value was seen; the credential is copied on a repeat.
                     self.entries.push_back(CachedCredential {
                         key,
+                        value: value.into(),
                         timeless: Self::timeless(&c),
                         credential: None,
                     });
@@ -474,24 +567,24 @@ const TIME_VERDICTS: &[&str] = &["token-expired", "token-not-yet-valid"];
 
 /// Every credential of `ex`; `authorization` is the first `Authorization` value with its
 /// grammar parse, which the decoder reuses.
-fn decode(
+fn decode<'p>(
     ex: &Exchange,
     at: Option<Timestamp>,
     leeway_secs: i64,
     cache: &mut CredentialCache,
-    authorization: Option<(&str, u64, &ParsedCredentials<'_>)>,
+    authorization: Option<(&'p str, u64, &'p ParsedCredentials<'p>)>,
 ) -> Vec<(String, DecodedCredential)> {
     let ctx = engine_context(at.unwrap_or(Timestamp(0)), leeway_secs);
+    let mut parts = Cached {
+        cache,
+        at,
+        authorization,
+    };
     let mut out: Vec<(String, DecodedCredential)> =
-        credentials::from_request_with(&ex.request, &ctx, &mut |value, ctx| match authorization
-            .filter(|(v, _, _)| std::ptr::eq(*v, value))
-        {
-            Some((_, key, parsed)) => cache.decode(key, value, Some(parsed), ctx, at),
-            None => cache.decode(hash(value), value, None, ctx, at),
-        })
-        .into_iter()
-        .map(|c| (c.location, c.credential))
-        .collect();
+        credentials::from_request_with(&ex.request, &ctx, &mut parts)
+            .into_iter()
+            .map(|c| (c.location, c.credential))
+            .collect();
     if at.is_none() {
         for (_, c) in &mut out {
             c.findings.retain(|f| !TIME_VERDICTS.contains(&f.id));
@@ -1010,6 +1103,32 @@ mod tests {
     }
 
     #[test]
+    fn cookie_credentials_are_cached_and_judged_at_each_request() {
+        const EXP: i64 = 1_717_232_400;
+        let jwt = bearer(EXP).replacen("Bearer ", "", 1);
+        let cookie = format!("theme=dark; session=s%3A0123456789abcdef; id_token={jwt}");
+        let call = |index, at| {
+            let mut ex = api_call(index, at, "x", 401);
+            ex.request.headers = crate::exchange::Headers::default();
+            ex.request.headers.push("Cookie", cookie.as_str());
+            ex
+        };
+        let exchanges = [call(0, EXP - 600), call(1, EXP + 30), call(2, EXP + 4000)];
+        let mut cache = CredentialCache::default();
+        for ex in &exchanges {
+            let warm = Facts::with_cache(ex, 60, &mut cache, None);
+            let cold = Facts::with_cache(ex, 60, &mut CredentialCache::default(), None);
+            assert_eq!(warm.decoded.len(), 2, "session and id_token");
+            assert_eq!(warm.decoded, cold.decoded, "exchange {}", ex.index);
+        }
+        assert_eq!(cache.len(), 1, "one Cookie value, cached");
+        let last = Facts::with_cache(&exchanges[2], 60, &mut cache, None);
+        let (loc, expired) = last.verdicts("token-expired").next().expect("expired");
+        assert_eq!(loc, "cookie id_token");
+        assert!(expired.title.contains("1 h 6 min"), "{}", expired.title);
+    }
+
+    #[test]
     fn credential_cache_skips_values_judged_against_the_request() {
         // Digest checks `uri` against the request line: two requests with the same value
         // are judged differently, so the value is never served from the cache.
@@ -1024,6 +1143,29 @@ mod tests {
         let cold = Facts::with_cache(&other, 60, &mut CredentialCache::default(), None);
         assert_eq!(warm.decoded, cold.decoded);
         assert!(warm.verdicts("digest-uri-mismatch").next().is_some());
+    }
+
+    #[test]
+    fn regression_hash_collision_never_serves_another_tokens_decoding() {
+        // The cache's hash is fast, not collision-resistant: force two values onto one key
+        // and check the second is decoded as itself, not served the first one's result.
+        let ctx = engine_context(Timestamp(1_717_232_400_000), 60);
+        let mut cache = CredentialCache::default();
+        let first = bearer(1_717_232_400 + 3600);
+        let second = "Basic dXNlcjpwYXNz";
+        for _ in 0..2 {
+            let _ = cache.decode(42, &first, None, &ctx, None);
+        }
+        let got = cache.decode(42, second, None, &ctx, None);
+        assert_eq!(got, credentials::decode_authorization(second, &ctx));
+        assert_eq!(got.scheme, "Basic");
+        // The same for the verdicts of requests that worked: a placeholder after a clean
+        // token on the same key still gets its own verdict.
+        let ok = api_call(0, 1_717_232_400, &first, 200);
+        assert!(cache.verdicts(7, &first, &ok, 60).is_empty());
+        let placeholder = api_call(1, 1_717_232_400, "Bearer undefined", 200);
+        let verdicts = cache.verdicts(7, "Bearer undefined", &placeholder, 60);
+        assert!(!verdicts.is_empty(), "the placeholder is judged as itself");
     }
 
     #[test]

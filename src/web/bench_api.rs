@@ -158,64 +158,30 @@ pub fn analyze_har(bytes: &[u8]) -> String {
     serde_json::to_string(&summary).unwrap_or_default()
 }
 
-/// The compact challenge encoding of a batch ([`parse_challenges_compact`]); take each part
-/// once, then `free()` it.
-#[wasm_bindgen]
-pub struct ChallengeBatch {
-    encoded: challenge::compact::Encoded,
-}
-
-#[wasm_bindgen]
-impl ChallengeBatch {
-    /// The words (layout in [`crate::challenge::compact`]), as a `Uint32Array`; empty when
-    /// taken before.
-    pub fn take_words(&mut self) -> Vec<u32> {
-        std::mem::take(&mut self.encoded.words)
-    }
-
-    /// The side string holding unescaped quoted values.
-    pub fn take_strings(&mut self) -> String {
-        std::mem::take(&mut self.encoded.strings)
-    }
+/// `[numbers, strings]` as one JavaScript array: a single crossing back, nothing to free.
+fn pair(numbers: JsValue, strings: &str) -> js_sys::Array {
+    js_sys::Array::of2(&numbers, &JsValue::from_str(strings))
 }
 
 /// Parses many `WWW-Authenticate` values in one call: `joined` is the values separated by
-/// `\n`; the result holds, per value, its challenges as spans into `joined` (UTF-16
-/// positions, for `joined.slice`), see [`crate::challenge::compact`].
+/// `\n`. Returns `[words, strings]`: a `Uint32Array` holding, per value, its challenges as
+/// spans into `joined` (UTF-16 positions, for `joined.slice`), and the string of unescaped
+/// quoted values that the words also point into; layout in [`crate::challenge::compact`].
 #[wasm_bindgen]
-pub fn parse_challenges_compact(joined: &str) -> ChallengeBatch {
-    ChallengeBatch {
-        encoded: challenge::compact::Encoded::parse_joined(joined),
-    }
-}
-
-/// The compact token summaries of a batch ([`decode_jwt_compact`]); take each part once,
-/// then `free()` it.
-#[wasm_bindgen]
-pub struct JwtBatch {
-    compact: jose::Compact,
-}
-
-#[wasm_bindgen]
-impl JwtBatch {
-    /// [`jose::COMPACT_STRIDE`] numbers per token (layout in [`jose::Compact`]), as a
-    /// `Float64Array`.
-    pub fn take_numbers(&mut self) -> Vec<f64> {
-        std::mem::take(&mut self.compact.numbers)
-    }
-
-    /// The string fields, concatenated; the numbers hold their UTF-16 positions.
-    pub fn take_strings(&mut self) -> String {
-        std::mem::take(&mut self.compact.strings)
-    }
+pub fn parse_challenges_compact(joined: &str) -> js_sys::Array {
+    let encoded = challenge::compact::Encoded::parse_joined(joined);
+    let words = js_sys::Uint32Array::from(encoded.words.as_slice());
+    pair(words.into(), &encoded.strings)
 }
 
 /// Summarizes many compact JWS/JWE tokens in one call, without verifying them: `joined` is
-/// the tokens separated by `\n`; per token the form, `alg`/`typ`/`kid`, `iss`/`sub`/`aud`,
-/// `exp`/`iat`/`nbf`, the claim count and the diagnostic count of [`jose::decode`].
+/// the tokens separated by `\n`. Returns `[numbers, strings]`: a `Float64Array` with
+/// [`jose::COMPACT_STRIDE`] numbers per token (form, diagnostic count, claim count,
+/// `exp`/`iat`/`nbf`, then where `alg`, `typ`, `kid`, `iss`, `sub`, `aud` lie in `strings`),
+/// layout in [`jose::Compact`]; the counts are those of [`jose::decode`].
 #[wasm_bindgen]
-pub fn decode_jwt_compact(joined: &str) -> JwtBatch {
-    JwtBatch {
-        compact: jose::Compact::summarize_joined(joined),
-    }
+pub fn decode_jwt_compact(joined: &str) -> js_sys::Array {
+    let compact = jose::Compact::summarize_joined(joined);
+    let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
+    pair(numbers.into(), &compact.strings)
 }

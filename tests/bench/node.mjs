@@ -132,10 +132,7 @@ export function jwtFieldContenders(wasm) {
       }
     },
     'authlens (compact batch)': (tokens) => {
-      const batch = wasm.decode_jwt_compact(tokens.join('\n'));
-      const n = batch.take_numbers();
-      const s = batch.take_strings();
-      batch.free();
+      const [n, s] = wasm.decode_jwt_compact(tokens.join('\n'));
       for (let o = 0; o < n.length; o += JWT_STRIDE) {
         for (let k = 0; k < 6; k++) keep(n[o + k]);
         for (let k = 6; k < JWT_STRIDE; k += 2) keep(n[o + k] < 0 ? undefined : s.slice(n[o + k], n[o + k] + n[o + k + 1]));
@@ -224,10 +221,7 @@ export function challengeFieldContenders(wasm) {
     },
     'authlens (compact batch)': (values) => {
       const joined = values.join('\n');
-      const batch = wasm.parse_challenges_compact(joined);
-      const words = batch.take_words();
-      const strings = batch.take_strings();
-      batch.free();
+      const [words, strings] = wasm.parse_challenges_compact(joined);
       readChallengeWords(joined, words, strings, touch);
     },
   };
