@@ -257,15 +257,20 @@ export function panelEntries(n, seed) {
   return doc.log.entries;
 }
 
-export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, seed = 20240601 }) {
+/**
+ * Runs the browser benchmarks; `only` (a subset of `www`, `ingest`, `paint`) picks some of
+ * them, for measuring one change without paying for the others.
+ */
+export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, seed = 20240601, only = ['www', 'ingest', 'paint'] }) {
   const demo = await startDemo(bin, www);
   const panel = await serveDir(chromeDir);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: FLAGS, protocolTimeout: 600_000 });
   try {
-    const www = await wwwPipeline(browser, demo.url, harPath, rounds);
-    const ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
-    const paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
-    return { www, ingest, paint, chromium: await browser.version() };
+    const out = { chromium: await browser.version() };
+    if (only.includes('www')) out.www = await wwwPipeline(browser, demo.url, harPath, rounds);
+    if (only.includes('ingest')) out.ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
+    if (only.includes('paint')) out.paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
+    return out;
   } finally {
     await browser.close();
     panel.stop();
