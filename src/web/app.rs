@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 
@@ -123,6 +124,11 @@ pub enum Msg {
     Navigated(String),
     /// The list scrolled or resized.
     Scrolled,
+    /// An animation frame after exchanges arrived: draw what changed since the last draw,
+    /// unless the last draw was too recent (see [`MIN_DRAW_INTERVAL_MS`]).
+    Frame,
+    /// Draw what changed now (an import finished: its final counts show with its notice).
+    Draw,
     /// Show this detail tab.
     Tab(Tab),
     /// Show credentials unmasked in the detail pane.
@@ -178,6 +184,12 @@ struct State {
     selected: Option<u64>,
     related: Vec<u64>,
     running_job: Option<Job>,
+    /// Whether a [`Msg::Frame`] is already on its way.
+    frame_requested: bool,
+    /// Whether live exchanges arrived since the last draw (the list then follows the end).
+    follow_pending: bool,
+    /// When the list was last drawn for new exchanges (ms since the epoch).
+    last_draw: f64,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -207,6 +219,9 @@ impl App {
             selected: None,
             related: Vec::new(),
             running_job: None,
+            frame_requested: false,
+            follow_pending: false,
+            last_draw: 0.0,
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -594,6 +609,9 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
 const PANEL_ONLY: &str =
     "This action needs the DevTools panel: the analyzer page cannot touch the browser.";
 
+/// Shortest time between two draws of the list for arriving exchanges, in ms.
+const MIN_DRAW_INTERVAL_MS: f64 = 100.0;
+
 /// Entries kept in the actions log.
 const MAX_LOGGED_ACTIONS: u32 = 100;
 
@@ -623,6 +641,61 @@ impl State {
         self.ui.list.refresh(&rows);
     }
 
+    /// Refreshes the list, following new rows when it showed the end.
+    fn refresh_list_following(&mut self) {
+        let rows = LogRows {
+            log: &self.log,
+            selected: self.selected,
+            related: &self.related,
+        };
+        self.ui.list.refresh_following(&rows);
+    }
+
+    /// Asks for one [`Msg::Frame`] before the next paint. Exchanges arrive in many small
+    /// batches (a sliced import, a burst of live requests); drawing per batch read layout
+    /// (`scrollTop`) after every DOM write and re-rendered rows nobody saw, so the list and
+    /// the counters are drawn at most once per frame, whatever arrived in between.
+    fn request_frame(&mut self, app: &App) {
+        if self.frame_requested {
+            return;
+        }
+        let a = app.clone();
+        let callback = Closure::once_into_js(move || a.dispatch(Msg::Frame));
+        let requested = web_sys::window()
+            .and_then(|w| w.request_animation_frame(callback.unchecked_ref()).ok())
+            .is_some();
+        // Without a window there are no frames: draw now.
+        self.frame_requested = requested;
+        if !requested {
+            self.draw(app.host());
+        }
+    }
+
+    /// An animation frame: draws, or waits for a later frame while the last draw is
+    /// recent. A flood of requests then redraws the list ~10 times a second instead of
+    /// 60, which is all a reader can follow, and leaves the time to the ingest itself.
+    fn frame(&mut self, app: &App) {
+        self.frame_requested = false;
+        if js_sys::Date::now() - self.last_draw < MIN_DRAW_INTERVAL_MS {
+            self.request_frame(app);
+        } else {
+            self.draw(app.host());
+        }
+    }
+
+    /// Draws what arrived since the last draw: the rows in view and the counters. Live
+    /// traffic scrolls a list that showed its end; an import leaves the view where it is
+    /// (at the top for a new file), like a file viewer, so its rows are drawn once.
+    fn draw(&mut self, host: Host) {
+        self.last_draw = js_sys::Date::now();
+        if std::mem::take(&mut self.follow_pending) {
+            self.refresh_list_following();
+        } else {
+            self.refresh_list();
+        }
+        self.refresh_chrome(host);
+    }
+
     fn refresh_chrome(&mut self, host: Host) {
         let failures = self.log.failures();
         set_text(&self.ui.failures, &failure_text(failures));
@@ -648,11 +721,10 @@ impl State {
         }
     }
 
-    fn add(&mut self, batch: Vec<Incoming>, host: Host, app: &App) {
+    fn add(&mut self, batch: Vec<Incoming>, live: bool, app: &App) {
         if batch.is_empty() {
             return;
         }
-        let follow = self.ui.list.is_at_end();
         let mut revised = Vec::new();
         for (x, meta) in batch {
             let update = self.analyzer.push_entry(&x, meta.as_ref());
@@ -666,11 +738,7 @@ impl State {
         if self.selected.is_some_and(|id| self.log.get(id).is_none()) {
             self.deselect();
         }
-        self.refresh_list();
-        if follow {
-            self.ui.list.scroll_to_end();
-            self.refresh_list();
-        }
+        self.follow_pending |= live;
         // Earlier rows whose findings changed: redraw just those (if in view).
         revised.sort_unstable();
         revised.dedup();
@@ -686,7 +754,7 @@ impl State {
                 self.show_detail(app);
             }
         }
-        self.refresh_chrome(host);
+        self.request_frame(app);
     }
 
     fn set_row_selected(&self, id: u64, on: bool) {
@@ -802,10 +870,10 @@ impl State {
         match msg {
             Msg::Captured(batch) => {
                 if self.recording {
-                    self.add(batch, host, app);
+                    self.add(batch, true, app);
                 }
             }
-            Msg::Imported(batch) => self.add(batch, host, app),
+            Msg::Imported(batch) => self.add(batch, false, app),
             Msg::Progress(progress) => {
                 dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
                 self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
@@ -917,9 +985,11 @@ impl State {
                 }
             }
             Msg::Scrolled => {
-                self.refresh_list();
+                self.refresh_list_following();
                 self.refresh_chrome(host);
             }
+            Msg::Frame => self.frame(app),
+            Msg::Draw => self.draw(host),
             Msg::Tab(tab) => {
                 self.tab = tab;
                 self.show_detail(app);
