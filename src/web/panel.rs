@@ -15,7 +15,7 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::har::parse_entry;
+use crate::har::parse_entry_list;
 
 use super::app::{App, Host, Msg, NoticeKind, Progress};
 use super::chrome::{self, HarEntry};
@@ -44,6 +44,10 @@ fn entry_key(entry: &JsValue) -> String {
     )
 }
 
+/// Entries converted per crossing into wasm: big enough that the per-call costs vanish,
+/// small enough (~2 ms of work) that a slice ends close to its deadline.
+const INGEST_CHUNK: u32 = 64;
+
 /// Queued entries above which the panel shows a progress bar.
 const PROGRESS_BACKLOG: usize = 100;
 
@@ -51,27 +55,42 @@ const PROGRESS_BACKLOG: usize = 100;
 /// diagnosis reads at most 64 KiB anyway).
 const MAX_BODY_BYTES: f64 = 64.0 * 1024.0;
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+thread_local! {
+    /// Property names as JS strings, made once: building the key string for every
+    /// `Reflect.get` of every entry was a measurable share of the live ingest.
+    static KEYS: RefCell<std::collections::HashMap<&'static str, JsValue>> = RefCell::default();
+}
+
+fn get(obj: &JsValue, key: &'static str) -> JsValue {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let key = keys.entry(key).or_insert_with(|| JsValue::from_str(key));
+        Reflect::get(obj, key).unwrap_or(JsValue::UNDEFINED)
+    })
 }
 
 /// Whether the diagnosis may need this response's body (JSON error bodies, block pages,
 /// login pages), which DevTools leaves out of the entry until `getContent` is called.
+/// Cheapest checks first: most responses are 2xx and stop at the status.
 fn wants_body(entry: &JsValue) -> bool {
     let response = get(entry, "response");
+    // Written as "is in range" tests so that NaN fails them.
+    let failed = get(&response, "status").as_f64().unwrap_or(0.0) >= 300.0;
+    if !failed || !get(entry, "getContent").is_function() {
+        return false;
+    }
     let content = get(&response, "content");
-    let status = get(&response, "status").as_f64().unwrap_or(0.0);
-    let size = get(&content, "size").as_f64().unwrap_or(0.0);
+    let small = get(&content, "size").as_f64().unwrap_or(0.0) <= MAX_BODY_BYTES;
+    if !small || !get(&content, "text").is_undefined() {
+        return false;
+    }
     let mime = get(&content, "mimeType")
         .as_string()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let textual = ["json", "text", "html", "xml", "problem"]
+    ["json", "text", "html", "xml", "problem"]
         .iter()
-        .any(|t| mime.contains(t));
-    let has_text = !get(&content, "text").is_undefined();
-    let can_fetch = get(entry, "getContent").is_function();
-    can_fetch && !has_text && textual && size <= MAX_BODY_BYTES && status >= 300.0
+        .any(|t| mime.contains(t))
 }
 
 /// A queued entry and where its body fetch stands.
@@ -192,36 +211,49 @@ impl Ingest {
         slice::run_sliced(move |deadline| this.slice(deadline));
     }
 
-    /// Converts ready entries until the deadline (at least one); returns whether to run
-    /// another slice now (more entries are ready).
+    /// Converts ready entries until the deadline (at least one chunk); returns whether to
+    /// run another slice now (more entries are ready).
+    ///
+    /// Entries cross into wasm a chunk at a time: one `JSON.stringify` of an array and one
+    /// string copy for up to [`INGEST_CHUNK`] entries, read by [`parse_entry_list`], instead
+    /// of a stringify, a copy and a parser call per entry.
     fn slice(&self, deadline: &Deadline) -> bool {
-        let mut batch = Vec::new();
-        let (done, total, more) = {
-            let mut s = self.state.borrow_mut();
-            while s.pending.front().is_some_and(|p| !p.waiting) {
-                let Some(p) = s.pending.pop_front() else {
-                    break;
-                };
-                s.front_seq += 1;
-                let json = JSON::stringify(&p.entry)
+        let (done, total, more) = loop {
+            let chunk = js_sys::Array::new();
+            let first_index = {
+                let mut s = self.state.borrow_mut();
+                while chunk.length() < INGEST_CHUNK && s.pending.front().is_some_and(|p| !p.waiting)
+                {
+                    let Some(p) = s.pending.pop_front() else {
+                        break;
+                    };
+                    s.front_seq += 1;
+                    chunk.push(&p.entry);
+                }
+                let first = s.done;
+                s.done += chunk.length() as usize;
+                first
+            };
+            if chunk.length() > 0 {
+                let json = JSON::stringify(&chunk)
                     .ok()
                     .and_then(|j| j.as_string())
                     .unwrap_or_default();
-                // A bad entry is skipped, not fatal.
-                if let Ok(parsed) = parse_entry(&json, s.done) {
-                    batch.push((parsed.exchange, Some(parsed.meta)));
-                }
-                s.done += 1;
-                if deadline.passed() {
-                    break;
-                }
+                // A bad entry is skipped, not fatal; its index stays used.
+                let parsed = parse_entry_list(json.as_bytes(), first_index);
+                let mut meta = parsed.meta.into_iter();
+                let batch = parsed.exchanges.into_iter().map(|x| (x, meta.next()));
+                // Analysed per chunk, so the deadline bounds the analysis too.
+                self.app.dispatch(Msg::Captured(batch.collect()));
             }
+            let s = self.state.borrow();
             // A waiting front entry restarts the loop from `body_arrived`.
             let more = s.pending.front().is_some_and(|p| !p.waiting);
-            s.running = more;
-            (s.done, s.total, more)
+            if !more || deadline.passed() {
+                break (s.done, s.total, more);
+            }
         };
-        self.app.dispatch(Msg::Captured(batch));
+        self.state.borrow_mut().running = more;
         // Live traffic keeps a short queue; the bar is for backlogs (a big backfill).
         let progress = (total.saturating_sub(done) > PROGRESS_BACKLOG).then(|| Progress {
             fraction: done as f64 / total as f64,
