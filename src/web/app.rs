@@ -190,6 +190,10 @@ struct State {
     follow_pending: bool,
     /// When the list was last drawn for new exchanges (ms since the epoch).
     last_draw: f64,
+    /// The list scrolled or resized since the last draw (drawn at the next frame, always).
+    scroll_pending: bool,
+    /// A progress update to show at the next draw (`Some(None)` hides the bar).
+    progress_pending: Option<Option<Progress>>,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -222,6 +226,8 @@ impl App {
             frame_requested: false,
             follow_pending: false,
             last_draw: 0.0,
+            scroll_pending: false,
+            progress_pending: None,
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -667,33 +673,62 @@ impl State {
         // Without a window there are no frames: draw now.
         self.frame_requested = requested;
         if !requested {
-            self.draw(app.host());
+            self.draw(app.host(), true);
         }
     }
 
     /// An animation frame: draws, or waits for a later frame while the last draw is
     /// recent. A flood of requests then redraws the list ~10 times a second instead of
     /// 60, which is all a reader can follow, and leaves the time to the ingest itself.
+    /// Scrolling is drawn at once: a scrolled list must not show a blank window.
     fn frame(&mut self, app: &App) {
         self.frame_requested = false;
-        if js_sys::Date::now() - self.last_draw < MIN_DRAW_INTERVAL_MS {
-            self.request_frame(app);
+        // Layout is clean in a frame callback, so asking the list costs nothing.
+        let moved = std::mem::take(&mut self.scroll_pending) && self.ui.list.view_changed();
+        if moved || js_sys::Date::now() - self.last_draw >= MIN_DRAW_INTERVAL_MS {
+            self.draw(app.host(), moved);
         } else {
-            self.draw(app.host());
+            self.request_frame(app);
         }
     }
 
-    /// Draws what arrived since the last draw: the rows in view and the counters. Live
-    /// traffic scrolls a list that showed its end; an import leaves the view where it is
-    /// (at the top for a new file), like a file viewer, so its rows are drawn once.
-    fn draw(&mut self, host: Host) {
+    /// Draws what changed since the last draw: the rows in view, the counters and the
+    /// progress bar. Live traffic scrolls a list that showed its end; an import leaves the
+    /// view where it is (at the top for a new file), like a file viewer.
+    ///
+    /// Every DOM write of the ingest happens here, in an animation frame, where layout is
+    /// still clean from the last paint: reading the scroll position is then free, and the
+    /// browser lays out once per frame. (Writes between frames, such as a progress text
+    /// per slice, made each read force a layout of its own.)
+    fn draw(&mut self, host: Host, moved: bool) {
         self.last_draw = js_sys::Date::now();
-        if std::mem::take(&mut self.follow_pending) {
+        self.scroll_pending = false;
+        // A view moved to the end picks up rows that arrived meanwhile, and follows on.
+        if std::mem::take(&mut self.follow_pending) || moved {
             self.refresh_list_following();
         } else {
             self.refresh_list();
         }
         self.refresh_chrome(host);
+        if let Some(progress) = self.progress_pending.take() {
+            self.show_progress(progress);
+        }
+    }
+
+    /// Shows (or hides) the progress bar.
+    fn show_progress(&self, progress: Option<Progress>) {
+        dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
+        dom::set_flag(
+            &self.ui.progress_cancel,
+            "hidden",
+            progress.as_ref().and_then(|p| p.cancel.as_ref()).is_none(),
+        );
+        if let Some(p) = progress {
+            let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
+            dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
+            set_text(&self.ui.progress_text, &p.text);
+            dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
+        }
     }
 
     fn refresh_chrome(&mut self, host: Host) {
@@ -875,23 +910,15 @@ impl State {
             }
             Msg::Imported(batch) => self.add(batch, false, app),
             Msg::Progress(progress) => {
-                dom::set_flag(&self.ui.progress, "hidden", progress.is_none());
+                // The job now (Cancel must reach it), the bar at the next draw.
                 self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
-                dom::set_flag(
-                    &self.ui.progress_cancel,
-                    "hidden",
-                    self.running_job.is_none(),
-                );
-                if let Some(p) = progress {
-                    let pct = (p.fraction * 100.0).clamp(0.0, 100.0);
-                    dom::set_style(&self.ui.progress_bar, "width", &format!("{pct:.1}%"));
-                    set_text(&self.ui.progress_text, &p.text);
-                    dom::set_attr(&self.ui.progress, "aria-valuenow", &format!("{pct:.0}"));
-                }
+                self.progress_pending = Some(progress);
+                self.request_frame(app);
             }
             Msg::CancelProgress => {
                 if let Some(job) = self.running_job.take() {
                     job.cancel();
+                    self.progress_pending = None;
                     dom::set_flag(&self.ui.progress, "hidden", true);
                     self.notice(
                         NoticeKind::Info,
@@ -985,11 +1012,11 @@ impl State {
                 }
             }
             Msg::Scrolled => {
-                self.refresh_list_following();
-                self.refresh_chrome(host);
+                self.scroll_pending = true;
+                self.request_frame(app);
             }
             Msg::Frame => self.frame(app),
-            Msg::Draw => self.draw(host),
+            Msg::Draw => self.draw(host, false),
             Msg::Tab(tab) => {
                 self.tab = tab;
                 self.show_detail(app);
@@ -1028,6 +1055,7 @@ impl State {
         // Clearing mid-import stops the import too, or its next slices would refill the list.
         if let Some(job) = self.running_job.take() {
             job.cancel();
+            self.progress_pending = None;
             dom::set_flag(&self.ui.progress, "hidden", true);
         }
         dom::set_flag(&self.ui.banner, "hidden", true);

@@ -149,6 +149,8 @@ pub struct VirtualList {
     overscan: usize,
     range: Range<usize>,
     len: usize,
+    /// Scroll position and viewport height the last refresh drew for.
+    drawn_view: (f64, f64),
 }
 
 /// Height used before the viewport is laid out (detached or hidden), so a first render
@@ -176,6 +178,7 @@ impl VirtualList {
             overscan: 8,
             range: 0..0,
             len: 0,
+            drawn_view: (0.0, 0.0),
         }
     }
 
@@ -247,6 +250,14 @@ impl VirtualList {
         self.refresh_with(rows, true)
     }
 
+    /// Whether the view moved or resized since the last refresh: a `scroll` event from the
+    /// list's own following (it sets `scrollTop`) is not a move and needs no redraw.
+    pub fn view_changed(&self) -> bool {
+        let (top, height) = self.drawn_view;
+        (f64::from(self.viewport.scroll_top()) - top).abs() > 1.0
+            || (self.viewport_height() - height).abs() > 0.5
+    }
+
     fn refresh_with(&mut self, rows: &dyn Rows, follow: bool) -> UpdateStats {
         let len = rows.len();
         let mut top = f64::from(self.viewport.scroll_top()).max(0.0);
@@ -261,9 +272,10 @@ impl VirtualList {
             );
         }
         if follows {
-            top = (len as f64 * self.row_height - height).max(0.0);
-            self.viewport.set_scroll_top(top.ceil() as i32);
+            top = (len as f64 * self.row_height - height).max(0.0).ceil();
+            self.viewport.set_scroll_top(top as i32);
         }
+        self.drawn_view = (top, height);
         let first_visible = (top / self.row_height).floor() as usize;
         let visible = (height / self.row_height).ceil() as usize + 1;
         let start = first_visible.saturating_sub(self.overscan).min(len);
@@ -309,6 +321,7 @@ impl VirtualList {
     pub fn reset(&mut self) {
         self.rows.clear();
         self.range = 0..0;
+        self.drawn_view = (0.0, self.drawn_view.1);
         self.viewport.set_scroll_top(0);
     }
 
