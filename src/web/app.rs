@@ -760,6 +760,7 @@ impl State {
         if batch.is_empty() {
             return;
         }
+        let first = self.log.is_empty();
         let mut revised = Vec::new();
         for (x, meta) in batch {
             let update = self.analyzer.push_entry(&x, meta.as_ref());
@@ -789,7 +790,13 @@ impl State {
                 self.show_detail(app);
             }
         }
-        self.request_frame(app);
+        if first {
+            // The first rows are drawn at once: the frame they need comes sooner after
+            // this task than after the next frame's callbacks (first paint of a backfill).
+            self.draw(app.host(), false);
+        } else {
+            self.request_frame(app);
+        }
     }
 
     fn set_row_selected(&self, id: u64, on: bool) {

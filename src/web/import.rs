@@ -110,14 +110,15 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
     *current.borrow_mut() = Some(job);
 }
 
-/// Grows wasm memory once for about `bytes` of what an import will hold (its exchanges
-/// take about as much as the file), by allocating that much and freeing it at once.
+/// Grows wasm memory once for about `bytes` of what an import or a backfill will hold
+/// (exchanges take about as much as their HAR text), by allocating that much and freeing
+/// it at once.
 ///
 /// The allocator otherwise grows memory 64 KiB at a time as entries arrive, and each
 /// `memory.grow` costs the engine ~0.1 ms whatever its size: about 1,600 grows, 120 ms of
 /// a 40 MB import (Chromium trace, `wasm.GrowMemory`). Wasm memory never shrinks, and
 /// the freed block is where the exchanges go, so nothing is wasted.
-fn reserve_heap(bytes: usize) {
+pub fn reserve_heap(bytes: usize) {
     let room: Vec<u8> = Vec::with_capacity(bytes);
     // Kept opaque so the allocation is not optimised away with its free.
     drop(std::hint::black_box(room));
