@@ -286,6 +286,28 @@ fn virtual_list_scrolling_reuses_rows_that_stay_in_view() {
     list.element().remove();
 }
 
+#[wasm_bindgen_test]
+fn virtual_list_follows_new_rows_only_from_the_end() {
+    let mut list = mounted_list(200);
+    list.refresh(&Numbers(100));
+    // At the end: appended rows scroll into view, and the list's own scroll is no move.
+    list.element().set_scroll_top(100 * 20);
+    list.refresh(&Numbers(100));
+    list.refresh_following(&Numbers(150));
+    assert_eq!(list.element().scroll_top(), 150 * 20 - 200);
+    assert!(rendered_rows(&list).contains(&149));
+    assert!(!list.view_changed(), "its own following is not a move");
+    // Scrolled away from the end: the view stays where the reader put it.
+    list.element().set_scroll_top(0);
+    assert!(list.view_changed(), "a scroll by the reader is a move");
+    list.refresh(&Numbers(150));
+    list.refresh_following(&Numbers(200));
+    assert_eq!(list.element().scroll_top(), 0);
+    let shown = rendered_rows(&list);
+    assert!(shown.contains(&0) && !shown.contains(&199), "{shown:?}");
+    list.element().remove();
+}
+
 // ---- filter ---------------------------------------------------------------------------
 
 fn expired() -> Vec<Finding> {
