@@ -615,6 +615,18 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
 const PANEL_ONLY: &str =
     "This action needs the DevTools panel: the analyzer page cannot touch the browser.";
 
+/// Dispatches [`Msg::Frame`] from the next animation frame (at once without a window).
+fn animation_frame(app: &App) {
+    let a = app.clone();
+    let callback = Closure::once_into_js(move || a.dispatch(Msg::Frame));
+    let requested = web_sys::window()
+        .and_then(|w| w.request_animation_frame(callback.unchecked_ref()).ok())
+        .is_some();
+    if !requested {
+        app.dispatch(Msg::Frame);
+    }
+}
+
 /// Shortest time between two draws of the list for arriving exchanges, in ms.
 const MIN_DRAW_INTERVAL_MS: f64 = 100.0;
 
@@ -657,30 +669,32 @@ impl State {
         self.ui.list.refresh_following(&rows);
     }
 
-    /// Asks for one [`Msg::Frame`] before the next paint. Exchanges arrive in many small
+    /// Asks for one [`Msg::Frame`] to draw what arrived. Exchanges arrive in many small
     /// batches (a sliced import, a burst of live requests); drawing per batch read layout
     /// (`scrollTop`) after every DOM write and re-rendered rows nobody saw, so the list and
-    /// the counters are drawn at most once per frame, whatever arrived in between.
+    /// the counters are drawn at most once per frame, whatever arrived in between, and at
+    /// most every [`MIN_DRAW_INTERVAL_MS`]: a flood of requests then redraws the list ~10
+    /// times a second, which is all a reader can follow, and leaves the time to the ingest.
+    /// Until a draw is due a timer waits, not a chain of animation frames: a frame with
+    /// nothing to draw still costs the browser a rendering pass.
     fn request_frame(&mut self, app: &App) {
         if self.frame_requested {
             return;
         }
+        self.frame_requested = true;
+        let wait = MIN_DRAW_INTERVAL_MS - (js_sys::Date::now() - self.last_draw);
         let a = app.clone();
-        let callback = Closure::once_into_js(move || a.dispatch(Msg::Frame));
-        let requested = web_sys::window()
-            .and_then(|w| w.request_animation_frame(callback.unchecked_ref()).ok())
-            .is_some();
-        // Without a window there are no frames: draw now.
-        self.frame_requested = requested;
-        if !requested {
-            self.draw(app.host(), true);
+        if wait >= 1.0 {
+            // In range: `wait` is below the interval.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let ms = wait.ceil() as u32;
+            gloo_timers::callback::Timeout::new(ms, move || animation_frame(&a)).forget();
+        } else {
+            animation_frame(&a);
         }
     }
 
-    /// An animation frame: draws, or waits for a later frame while the last draw is
-    /// recent. A flood of requests then redraws the list ~10 times a second instead of
-    /// 60, which is all a reader can follow, and leaves the time to the ingest itself.
-    /// Scrolling is drawn at once: a scrolled list must not show a blank window.
+    /// An animation frame: draws what arrived, or what a scroll or resize uncovered.
     fn frame(&mut self, app: &App) {
         self.frame_requested = false;
         // Layout is clean in a frame callback, so asking the list costs nothing.
@@ -688,6 +702,7 @@ impl State {
         if moved || js_sys::Date::now() - self.last_draw >= MIN_DRAW_INTERVAL_MS {
             self.draw(app.host(), moved);
         } else {
+            // The list's own scroll, or a scroll frame ahead of the draw: wait for it.
             self.request_frame(app);
         }
     }
@@ -1019,8 +1034,9 @@ impl State {
                 }
             }
             Msg::Scrolled => {
+                // A scrolled list must not show a blank window: the next frame, always.
                 self.scroll_pending = true;
-                self.request_frame(app);
+                animation_frame(app);
             }
             Msg::Frame => self.frame(app),
             Msg::Draw => self.draw(host, false),
