@@ -421,6 +421,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A scalar where an object or array belongs, shown to `visitor` (an [`ObjVisitor`] or
+    /// [`ListVisitor`], which only look at the JSON type). Numbers are still checked by
+    /// serde_json, once, through [`NumberVisitor`]: out of range is an error either way.
+    fn misplaced_scalar<V: Visitor<'a>>(&mut self, visitor: V) -> Option<V::Value> {
+        type E = serde_json::Error;
+        match self.peek()? {
+            b'-' | b'0'..=b'9' => {
+                self.number()?;
+                visitor.visit_u64::<E>(0).ok()
+            }
+            _ => self.scalar(visitor),
+        }
+    }
+
     fn text(&mut self) -> Option<Text> {
         self.scalar(TextVisitor)
     }
@@ -438,19 +452,21 @@ impl<'a> Parser<'a> {
         match self.peek()? {
             b'{' => read(self, level).map(|v| Obj(Field::Value(v))),
             b'[' => None,
-            _ => self.scalar(ObjVisitor::<T>(PhantomData)),
+            _ => self.misplaced_scalar(ObjVisitor::<T>(PhantomData)),
         }
     }
 
     /// An array field: `read` for each element, the general path's answer for a scalar.
+    /// `expected` sizes the vector for a typical array (it is converted and dropped).
     fn list<T: serde::Deserialize<'a>>(
         &mut self,
         level: usize,
+        expected: usize,
         mut read: impl FnMut(&mut Self, usize) -> Option<T>,
     ) -> Option<List<T>> {
         match self.peek()? {
             b'[' => {
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(expected);
                 self.array(level, |p, level| {
                     items.push(read(p, level)?);
                     Some(())
@@ -458,13 +474,14 @@ impl<'a> Parser<'a> {
                 Some(List(Field::Value(items)))
             }
             b'{' => None,
-            _ => self.scalar(ListVisitor::<T>(PhantomData)),
+            _ => self.misplaced_scalar(ListVisitor::<T>(PhantomData)),
         }
     }
 
     /// `{name, value}` pairs (headers, form parameters).
     fn pairs(&mut self, level: usize) -> Option<List<Obj<RawPair>>> {
-        self.list(level, |p, level| p.obj(level, raw_pair))
+        // Browsers send a dozen or so headers: one allocation instead of four growths.
+        self.list(level, 16, |p, level| p.obj(level, raw_pair))
     }
 }
 
@@ -579,7 +596,9 @@ fn raw_request(p: &mut Parser<'_>, level: usize) -> Option<RawRequest> {
             }
             "cookies" => {
                 once(&mut seen, 4)?;
-                r.cookies = p.list(level, |p, level| p.skip_value(level).map(|()| IgnoredAny))?;
+                r.cookies = p.list(level, 0, |p, level| {
+                    p.skip_value(level).map(|()| IgnoredAny)
+                })?;
             }
             "postData" => {
                 once(&mut seen, 5)?;
@@ -623,7 +642,9 @@ fn raw_response(p: &mut Parser<'_>, level: usize) -> Option<RawResponse> {
             }
             "cookies" => {
                 once(&mut seen, 4)?;
-                r.cookies = p.list(level, |p, level| p.skip_value(level).map(|()| IgnoredAny))?;
+                r.cookies = p.list(level, 0, |p, level| {
+                    p.skip_value(level).map(|()| IgnoredAny)
+                })?;
             }
             "content" => {
                 once(&mut seen, 5)?;
@@ -816,7 +837,7 @@ fn raw_stack(p: &mut Parser<'_>, level: usize) -> Option<RawStack> {
         match key {
             "callFrames" => {
                 once(&mut seen, 0)?;
-                s.call_frames = p.list(level, |p, level| p.obj(level, raw_frame))?;
+                s.call_frames = p.list(level, 0, |p, level| p.obj(level, raw_frame))?;
             }
             "parent" => {
                 once(&mut seen, 1)?;
