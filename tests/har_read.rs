@@ -519,7 +519,9 @@ fn entry_list_reads_each_entry_as_parse_entry_does() {
 #[test]
 fn entry_list_problems_table() {
     let ok = r#"{"request": {"url": "https://x/"}, "response": {"status": 200}}"#;
-    let cases: Vec<(String, Vec<usize>, Vec<(Option<usize>, &str)>)> = vec![
+    // (list, indexes read, diagnostics as (entry, code))
+    type Case = (String, Vec<usize>, Vec<(Option<usize>, &'static str)>);
+    let cases: Vec<Case> = vec![
         // A bad element keeps its index; the others load.
         (
             format!("[{ok}, 5, {ok}]"),
