@@ -141,8 +141,10 @@ impl Ingest {
             s.backfilled = true;
             std::mem::take(&mut s.held)
         };
-        // About what the entries' exchanges will take (~2 KiB of HAR text each).
-        super::import::reserve_heap(entries.len() * 4096);
+        // About what the kept exchanges will take (~2 KiB of HAR text each; the log keeps
+        // at most its capacity).
+        let kept = entries.len().min(super::store::DEFAULT_CAPACITY);
+        super::import::reserve_heap(kept * 4096);
         let keys: HashSet<String> = entries.iter().map(entry_key).collect();
         for e in entries {
             self.enqueue(e);
