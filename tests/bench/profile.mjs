@@ -1,11 +1,15 @@
 // Where the browser benchmarks spend their time: a CPU profile (CDP sampling profiler) of
-// the www HAR import and of the panel ingest, self time aggregated by function.
+// the www HAR import and of the panel ingest, split into the parts that belong to
+// different code (HAR reading, diagnosis, the log, drawing, copies across the wasm
+// boundary), then self time aggregated by function.
 //
 //   node profile.mjs --pkg DIR [--root ../..] [--entries 20000]
 //
-// DIR must hold a wasm-bindgen `--target web` build that still has its name section (run
-// wasm-bindgen on target/wasm32-unknown-unknown/release/authlens.wasm and skip wasm-opt),
-// otherwise wasm frames show up as `wasm-function[N]`.
+// DIR must hold a wasm-bindgen `--target web` build that still has its name section, e.g.
+//   wasm-bindgen --target web --no-typescript --keep-debug --out-dir target/prof-pkg \
+//     --out-name authlens target/wasm32-unknown-unknown/release/authlens.wasm
+// (no wasm-opt), otherwise wasm frames show up as `wasm-function[N]`. The sampling
+// profiler inflates times (~1.5×); compare the parts with each other, not with the bench.
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
