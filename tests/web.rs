@@ -455,6 +455,38 @@ fn log_is_bounded_and_counts_what_it_dropped() {
 }
 
 #[wasm_bindgen_test]
+fn full_log_keeps_visible_ids_exact_across_lazy_compaction() {
+    // A full log drops its oldest visible id on every push; the front of the vector is
+    // compacted lazily (it was `Vec::remove(0)`, O(capacity) per push), and the visible
+    // ids must stay exact across compactions.
+    let mut log = Log::new(4);
+    let mut analyzer = Analyzer::new(Config::default());
+    for i in 0..40u16 {
+        let mut x = exchange("https://a/x", if i % 3 == 0 { 401 } else { 200 }, None);
+        x.index = usize::from(i);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+        let kept: Vec<u64> = log.iter().map(|e| e.id).collect();
+        assert_eq!(log.visible(), kept.as_slice(), "after push {i}");
+        let last = kept.last().copied().unwrap();
+        assert_eq!(log.position(last), Some(kept.len() - 1));
+    }
+    log.set_filter(Query::default(), true);
+    assert_eq!(
+        log.visible(),
+        &[36, 39],
+        "auth failures among the kept 36..=39"
+    );
+    for i in 40..50u16 {
+        let mut x = exchange("https://a/x", 401, None);
+        x.index = usize::from(i);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    assert_eq!(log.visible(), &[46, 47, 48, 49]);
+}
+
+#[wasm_bindgen_test]
 fn log_filter_and_auth_only() {
     let mut log = Log::new(100);
     let mut analyzer = Analyzer::new(Config::default());

@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { panelEntries, serveDir, shim, startDemo } from './browser.mjs';
+import { cloneEntries, panelEntries, serveDir, shim, startDemo } from './browser.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -121,13 +121,7 @@ try {
   await page.evaluateOnNewDocument(shim([]));
   await page.goto(`${panel.url}panel.html`, { waitUntil: 'load' });
   await page.waitForSelector('.statusbar .summary');
-  await page.evaluate((base, n) => {
-    window.__entries = Array.from({ length: n }, (_, i) => {
-      const e = structuredClone(base[i % base.length]);
-      e.request.url += `${e.request.url.includes('?') ? '&' : '?'}n=${i}`;
-      return e;
-    });
-  }, panelEntries(1000, 20240602), count);
+  await page.evaluate(cloneEntries, panelEntries(1000, 20240602), count);
   profile = await profiled(page, () => page.evaluate(async (n) => {
     for (let i = 0; i < n; i++) window.__finish(window.__entries[i]);
     const total = () => {
