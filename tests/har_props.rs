@@ -9,7 +9,9 @@
 )]
 
 use authlens::exchange::{Body, Exchange, Header, Headers, Request, Response};
-use authlens::har::{entry_from_json, parse_har, write_exchanges, HarReader, Software};
+use authlens::har::{
+    entry_from_json, parse_entry, parse_entry_list, parse_har, write_exchanges, HarReader, Software,
+};
 use authlens::time::Timestamp;
 use proptest::prelude::*;
 
@@ -45,6 +47,28 @@ fn jsonish() -> impl Strategy<Value = String> {
         0..60,
     )
     .prop_map(|parts| parts.concat())
+}
+
+/// One element of an entry list: an entry (with odd strings and types), or a value
+/// that is not one.
+fn list_element() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (any::<String>(), "[A-Z]{0,6}", 0u32..1000, any::<bool>(), any::<String>()).prop_map(
+            |(url, method, status, as_text, header)| {
+                let status = if as_text { format!("\"{status}\"") } else { status.to_string() };
+                format!(
+                    r#"{{"request": {{"url": {}, "method": "{method}", "headers": [{{"name": "x", "value": {}}}]}}, "response": {{"status": {status}}}}}"#,
+                    serde_json::to_string(&url).unwrap(),
+                    serde_json::to_string(&header).unwrap()
+                )
+            }
+        ),
+        1 => Just(r#"{"time": 1}"#.to_owned()),
+        1 => Just("17".to_owned()),
+        1 => Just(r#""text""#.to_owned()),
+        1 => Just("[{}]".to_owned()),
+        1 => Just("null".to_owned()),
+    ]
 }
 
 fn non_empty() -> impl Strategy<Value = String> {
@@ -157,6 +181,21 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = parse_har(&bytes);
+        let _ = parse_entry_list(&bytes, 0);
+    }
+
+    #[test]
+    fn entry_list_equals_entries_read_one_by_one(elements in proptest::collection::vec(list_element(), 0..6)) {
+        let list = format!("[{}]", elements.join(","));
+        let batch = parse_entry_list(list.as_bytes(), 3);
+        let one_by_one: Vec<_> = elements
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| parse_entry(t, 3 + i).ok())
+            .collect();
+        let exchanges: Vec<_> = one_by_one.iter().map(|p| p.exchange.clone()).collect();
+        prop_assert_eq!(&batch.exchanges, &exchanges);
+        prop_assert_eq!(batch.meta, one_by_one.into_iter().map(|p| p.meta).collect::<Vec<_>>());
     }
 
     #[test]

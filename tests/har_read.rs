@@ -9,7 +9,9 @@
 )]
 
 use authlens::diagnostic::Severity;
-use authlens::har::{entry_from_json, parse_entry, parse_har, HarDocument, HarReader};
+use authlens::har::{
+    entry_from_json, parse_entry, parse_entry_list, parse_har, HarDocument, HarReader,
+};
 use authlens::time::Timestamp;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -495,4 +497,68 @@ fn regression_entry_from_json_enforces_the_depth_limit() {
     let d = entry_from_json(&deep, 4).unwrap_err();
     assert_eq!(d.code, "nesting-too-deep");
     assert!(d.message.starts_with("entry 4:"), "{}", d.message);
+}
+
+#[test]
+fn entry_list_reads_each_entry_as_parse_entry_does() {
+    // The entries of the Chrome fixture, as the panel hands a batch to wasm.
+    let doc: serde_json::Value = serde_json::from_slice(&fixture("chrome.har")).unwrap();
+    let entries = doc["log"]["entries"].as_array().unwrap();
+    let list = serde_json::to_string(entries).unwrap();
+    let batch = parse_entry_list(list.as_bytes(), 40);
+    assert!(batch.done);
+    assert!(batch.diagnostics.is_empty(), "{:?}", batch.diagnostics);
+    assert_eq!(batch.exchanges.len(), entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let one = parse_entry(&serde_json::to_string(e).unwrap(), 40 + i).unwrap();
+        assert_eq!(batch.exchanges[i], one.exchange);
+        assert_eq!(batch.meta[i], one.meta);
+    }
+}
+
+#[test]
+fn entry_list_problems_table() {
+    let ok = r#"{"request": {"url": "https://x/"}, "response": {"status": 200}}"#;
+    // (list, indexes read, diagnostics as (entry, code))
+    type Case = (String, Vec<usize>, Vec<(Option<usize>, &'static str)>);
+    let cases: Vec<Case> = vec![
+        // A bad element keeps its index; the others load.
+        (
+            format!("[{ok}, 5, {ok}]"),
+            vec![10, 12],
+            vec![(Some(11), "entry-not-object")],
+        ),
+        (
+            format!(r#"[{ok}, {{"time": 1}}]"#),
+            vec![10],
+            vec![(Some(11), "missing-request")],
+        ),
+        (format!(" \n[{ok}]\n "), vec![10], vec![]),
+        ("[]".to_owned(), vec![], vec![]),
+        (format!("[{ok}] x"), vec![10], vec![(None, "trailing-data")]),
+        (
+            format!("[{ok}, {ok}"),
+            vec![10, 11],
+            vec![(None, "truncated-file")],
+        ),
+        (
+            format!("{{\"entries\": [{ok}]}}"),
+            vec![],
+            vec![(None, "entries-not-array")],
+        ),
+        ("".to_owned(), vec![], vec![(None, "entries-not-array")]),
+    ];
+    for (json, indexes, codes) in cases {
+        let batch = parse_entry_list(json.as_bytes(), 10);
+        let got: Vec<usize> = batch.exchanges.iter().map(|x| x.index).collect();
+        assert_eq!(got, indexes, "{json}");
+        let found: Vec<(Option<usize>, &str)> = batch
+            .diagnostics
+            .iter()
+            .map(|d| (d.entry, d.diagnostic.code))
+            .collect();
+        assert_eq!(found, codes, "{json}");
+        assert!(batch.done, "{json}");
+        assert_eq!(batch.meta.len(), batch.exchanges.len());
+    }
 }

@@ -286,6 +286,28 @@ fn virtual_list_scrolling_reuses_rows_that_stay_in_view() {
     list.element().remove();
 }
 
+#[wasm_bindgen_test]
+fn virtual_list_follows_new_rows_only_from_the_end() {
+    let mut list = mounted_list(200);
+    list.refresh(&Numbers(100));
+    // At the end: appended rows scroll into view, and the list's own scroll is no move.
+    list.element().set_scroll_top(100 * 20);
+    list.refresh(&Numbers(100));
+    list.refresh_following(&Numbers(150));
+    assert_eq!(list.element().scroll_top(), 150 * 20 - 200);
+    assert!(rendered_rows(&list).contains(&149));
+    assert!(!list.view_changed(), "its own following is not a move");
+    // Scrolled away from the end: the view stays where the reader put it.
+    list.element().set_scroll_top(0);
+    assert!(list.view_changed(), "a scroll by the reader is a move");
+    list.refresh(&Numbers(150));
+    list.refresh_following(&Numbers(200));
+    assert_eq!(list.element().scroll_top(), 0);
+    let shown = rendered_rows(&list);
+    assert!(shown.contains(&0) && !shown.contains(&199), "{shown:?}");
+    list.element().remove();
+}
+
 // ---- filter ---------------------------------------------------------------------------
 
 fn expired() -> Vec<Finding> {
@@ -430,6 +452,38 @@ fn log_is_bounded_and_counts_what_it_dropped() {
     assert!(log.get(0).is_none() && log.get(1).is_none());
     assert_eq!(log.visible(), &[2, 3, 4]);
     assert_eq!(log.failures(), 2, "entries 2 and 4 are 401s");
+}
+
+#[wasm_bindgen_test]
+fn full_log_keeps_visible_ids_exact_across_lazy_compaction() {
+    // A full log drops its oldest visible id on every push; the front of the vector is
+    // compacted lazily (it was `Vec::remove(0)`, O(capacity) per push), and the visible
+    // ids must stay exact across compactions.
+    let mut log = Log::new(4);
+    let mut analyzer = Analyzer::new(Config::default());
+    for i in 0..40u16 {
+        let mut x = exchange("https://a/x", if i % 3 == 0 { 401 } else { 200 }, None);
+        x.index = usize::from(i);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+        let kept: Vec<u64> = log.iter().map(|e| e.id).collect();
+        assert_eq!(log.visible(), kept.as_slice(), "after push {i}");
+        let last = kept.last().copied().unwrap();
+        assert_eq!(log.position(last), Some(kept.len() - 1));
+    }
+    log.set_filter(Query::default(), true);
+    assert_eq!(
+        log.visible(),
+        &[36, 39],
+        "auth failures among the kept 36..=39"
+    );
+    for i in 40..50u16 {
+        let mut x = exchange("https://a/x", 401, None);
+        x.index = usize::from(i);
+        let report = analysed(&mut analyzer, &x);
+        log.push(x, report);
+    }
+    assert_eq!(log.visible(), &[46, 47, 48, 49]);
 }
 
 #[wasm_bindgen_test]

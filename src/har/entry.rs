@@ -79,8 +79,10 @@ impl Ctx<'_> {
         path: &str,
         pseudo: &mut Vec<Header>,
     ) -> Headers {
-        let mut headers = Headers::new();
-        for (i, item) in self.list(field, path).into_iter().flatten().enumerate() {
+        let items = self.list(field, path).unwrap_or_default();
+        // Sized once: growing by pushes reallocated three or four times per entry.
+        let mut headers = Headers(Vec::with_capacity(items.len()));
+        for (i, item) in items.into_iter().enumerate() {
             let pair = match item.0 {
                 Field::Value(pair) => pair,
                 Field::Missing | Field::Wrong(_) => {

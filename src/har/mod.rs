@@ -12,7 +12,8 @@
 //! - [`parse_har`]: the whole file at once;
 //! - [`HarReader`]: batches of entries, for progress bars and cancellation on big files;
 //! - [`entry_from_json`] / [`parse_entry`]: one entry, as the DevTools panel receives them
-//!   from `chrome.devtools.network.onRequestFinished`.
+//!   from `chrome.devtools.network.onRequestFinished`; [`parse_entry_list`]: many of them
+//!   in one call.
 //!
 //! Browser dialects are read as found: Chrome (`_resourceType`, `_fromCache`,
 //! `_initiator`, `_priority`, `connection`), Firefox (integer `time`, `_securityState`,
@@ -52,6 +53,7 @@
 //! which silently drops `Authorization`, `Cookie` and `Set-Cookie`.
 
 mod entry;
+mod fast;
 mod model;
 mod reader;
 mod sanitize;
@@ -266,6 +268,15 @@ pub fn parse_har(bytes: &[u8]) -> Result<HarDocument, HarError> {
     Ok(HarReader::new(bytes)?.into_document())
 }
 
+/// Decodes a JSON array of HAR entries in one call (what `JSON.stringify(entries)` gives
+/// for a batch of `chrome.devtools.network` requests): one crossing into wasm for many
+/// entries instead of one per entry. Element `i` gets index `first_index + i`, readable
+/// or not; each entry is read as [`parse_entry`] reads it, and a broken one becomes a
+/// diagnostic while the others load. Offsets are into `json`.
+pub fn parse_entry_list(json: &[u8], first_index: usize) -> Batch {
+    HarReader::entry_list(json, first_index).next_batch(usize::MAX)
+}
+
 /// Decodes one HAR entry given as JSON text (what `JSON.stringify(entry)` gives for a
 /// `chrome.devtools.network` request). `index` becomes [`Exchange::index`].
 ///
@@ -281,9 +292,39 @@ pub fn entry_from_json(json: &str, index: usize) -> Result<Exchange, Diagnostic>
 /// # Errors
 /// As [`entry_from_json`].
 pub fn parse_entry(json: &str, index: usize) -> Result<ParsedEntry, Diagnostic> {
+    match parse_entry_fast(json, index) {
+        Some(parsed) => parsed,
+        None => parse_entry_general(json, index),
+    }
+}
+
+/// [`parse_entry`] on the fast path (`fast`), or `None` when the general path must read
+/// the entry.
+fn parse_entry_fast(json: &str, index: usize) -> Option<Result<ParsedEntry, Diagnostic>> {
+    let mut sc = scan::Scanner::new(json.as_bytes(), 0);
+    sc.skip_ws();
+    let (raw, end) = fast::entry(json.as_bytes(), sc.pos)?;
+    let mut after = scan::Scanner::new(json.as_bytes(), end);
+    after.skip_ws();
+    // Anything after the entry is serde's `trailing characters` error: general path.
+    if after.peek().is_some() {
+        return None;
+    }
+    let mut diagnostics = Vec::new();
+    Some(
+        entry::convert(raw, index, 0, &mut diagnostics).map(|(exchange, meta)| ParsedEntry {
+            exchange,
+            meta,
+            diagnostics,
+        }),
+    )
+}
+
+/// [`parse_entry`] on the general path: the scanner's depth limit, then serde.
+fn parse_entry_general(json: &str, index: usize) -> Result<ParsedEntry, Diagnostic> {
     // The same depth limit as in a file, where the entry sits three levels down.
     let mut sc = scan::Scanner::new(json.as_bytes(), 0);
-    if let Err(e) = sc.skip_value(3) {
+    if let Err(e) = sc.skip_value(scan::ENTRY_DEPTH) {
         if e.code == "nesting-too-deep" {
             return Err(Diagnostic::error(
                 e.code,

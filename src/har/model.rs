@@ -111,7 +111,8 @@ macro_rules! missing_on_null {
     };
 }
 
-struct TextVisitor;
+/// How a [`Text`] reads each JSON type (also used by the fast path in `fast`).
+pub(crate) struct TextVisitor;
 
 impl<'de> Visitor<'de> for TextVisitor {
     type Value = Text;
@@ -154,7 +155,8 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-struct NumberVisitor;
+/// How a [`Number`] reads each JSON type (also used by the fast path in `fast`).
+pub(crate) struct NumberVisitor;
 
 impl<'de> Visitor<'de> for NumberVisitor {
     type Value = Number;
@@ -199,7 +201,8 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-struct ObjVisitor<T>(PhantomData<T>);
+/// How an [`Obj`] reads each JSON type (also used by the fast path in `fast`).
+pub(crate) struct ObjVisitor<T>(pub(crate) PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
     type Value = Obj<T>;
@@ -246,7 +249,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
     }
 }
 
-struct ListVisitor<T>(PhantomData<T>);
+/// How a [`List`] reads each JSON type (also used by the fast path in `fast`).
+pub(crate) struct ListVisitor<T>(pub(crate) PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
     type Value = List<T>;

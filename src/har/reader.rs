@@ -9,8 +9,11 @@ use crate::exchange::Exchange;
 use crate::time::Timestamp;
 
 use super::entry;
+use super::fast;
 use super::model::{Field, List, Obj, RawEntry, RawPage, RawSoftware, Text};
-use super::scan::{describe_byte, line_col, LineCursor, ScanError, Scanner, Span, MAX_DEPTH};
+use super::scan::{
+    describe_byte, line_col, LineCursor, ScanError, Scanner, Span, ENTRY_DEPTH, MAX_DEPTH,
+};
 use super::{EntryMeta, HarDiagnostic, HarDocument, HarError, Page, Software};
 
 /// What one call to [`HarReader::next_batch`] produced.
@@ -51,10 +54,9 @@ struct State {
     header: HarDocument,
     pending: Vec<(Option<usize>, Diagnostic)>,
     cursor: LineCursor,
+    /// Reading a bare array of entries ([`HarReader::entry_list`]), not a document.
+    bare: bool,
 }
-
-/// Depth of an entry object: document → `log` → `entries` → entry.
-const ENTRY_DEPTH: usize = 3;
 
 /// What the walk of `log` stopped at.
 enum LogStop {
@@ -112,9 +114,47 @@ impl<B: AsRef<[u8]>> HarReader<B> {
             header: HarDocument::default(),
             pending: Vec::new(),
             cursor: LineCursor::default(),
+            bare: false,
         };
         st.locate_entries(bytes.as_ref())?;
         Ok(Self { bytes, st })
+    }
+
+    /// Reads a bare JSON array of entries, as `JSON.stringify(entries)` writes it for a
+    /// batch of DevTools requests; entry indexes start at `first_index`. Each entry is read
+    /// exactly as inside a file (same leniency, limits and diagnostics). Input that is not
+    /// an array yields one `entries-not-array` error diagnostic and no entries.
+    pub fn entry_list(bytes: B, first_index: usize) -> Self {
+        let mut st = State {
+            pos: 0,
+            first: true,
+            done: false,
+            next_index: first_index,
+            header: HarDocument::default(),
+            pending: Vec::new(),
+            cursor: LineCursor::default(),
+            bare: true,
+        };
+        let mut sc = Scanner::new(bytes.as_ref(), 0);
+        sc.skip_bom();
+        sc.skip_ws();
+        if sc.peek() == Some(b'[') {
+            st.pos = sc.pos + 1;
+        } else {
+            st.pending.push((
+                None,
+                Diagnostic::error(
+                    "entries-not-array",
+                    sc.pos,
+                    match sc.peek() {
+                        None => "expected an array of entries, the input is empty".to_owned(),
+                        b => format!("expected an array of entries, found {}", kind_of(b)),
+                    },
+                ),
+            ));
+            st.stop(bytes.as_ref().len());
+        }
+        Self { bytes, st }
     }
 
     /// The log-level fields known so far (`version`, `creator`, `browser`, `pages`,
@@ -122,6 +162,11 @@ impl<B: AsRef<[u8]>> HarReader<B> {
     /// written after `entries` are known once the reader is done.
     pub fn header(&self) -> &HarDocument {
         &self.st.header
+    }
+
+    /// Size of the input in bytes (for a progress bar).
+    pub fn total_bytes(&self) -> usize {
+        self.bytes.as_ref().len()
     }
 
     /// Whether every entry has been read.
@@ -438,6 +483,22 @@ impl State {
         self.next_index += 1;
         let start = sc.pos;
         let is_object = sc.peek() == Some(b'{');
+        if is_object {
+            if let Some((raw, end)) = fast::entry(bytes, start) {
+                self.pos = end;
+                let mut diagnostics = Vec::new();
+                match entry::convert(raw, index, start, &mut diagnostics) {
+                    Ok((exchange, meta)) => {
+                        batch.exchanges.push(exchange);
+                        batch.meta.push(meta);
+                    }
+                    Err(d) => diagnostics.push(d),
+                }
+                found.extend(diagnostics.into_iter().map(|d| (Some(index), d)));
+                return;
+            }
+        }
+        // The general path: the entry's span, its UTF-8, then serde.
         match sc.skip_value(ENTRY_DEPTH) {
             Ok(span) if is_object => {
                 self.pos = sc.pos;
@@ -514,7 +575,12 @@ impl State {
     /// After `entries`: the rest of `log` (pages may come later), then the end of the file.
     fn finish(&mut self, bytes: &[u8], pos: usize, found: &mut Vec<(Option<usize>, Diagnostic)>) {
         let mut sc = Scanner::new(bytes, pos);
-        let result = self.walk_log(bytes, &mut sc, false).and_then(|_| {
+        let bare = self.bare;
+        let rest_of_log = |st: &mut Self, sc: &mut Scanner<'_>| {
+            if bare {
+                return Ok(());
+            }
+            st.walk_log(bytes, sc, false)?;
             let mut first = false;
             while sc
                 .next_member(first)
@@ -524,6 +590,9 @@ impl State {
                 sc.skip_value(1).map_err(|e| scan_error(bytes, e))?;
                 first = false;
             }
+            Ok(())
+        };
+        let result = rest_of_log(self, &mut sc).and_then(|()| {
             sc.skip_ws();
             match sc.peek() {
                 None => Ok(()),
@@ -532,8 +601,9 @@ impl State {
                     "trailing-data",
                     sc.pos,
                     format!(
-                        "unexpected {} after the end of the har document",
-                        describe_byte(b)
+                        "unexpected {} after the end of the {}",
+                        describe_byte(b),
+                        if bare { "entry list" } else { "har document" }
                     ),
                 )),
             }

@@ -17,6 +17,10 @@ use std::borrow::Cow;
 /// anything deeper than 128 levels too, so a span that passes here also passes there.
 pub(crate) const MAX_DEPTH: usize = 128;
 
+/// Nesting of an entry in a file: document → `log` → `entries` → entry. Entries read on
+/// their own (the panel's) are held to the same limit.
+pub(crate) const ENTRY_DEPTH: usize = 3;
+
 /// A structural error with the byte offset it was found at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ScanError {

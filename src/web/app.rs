@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 
@@ -132,6 +133,11 @@ pub enum Msg {
     Navigated(String),
     /// The list scrolled or resized.
     Scrolled,
+    /// An animation frame after exchanges arrived: draw what changed since the last draw,
+    /// unless the last draw was too recent (see [`MIN_DRAW_INTERVAL_MS`]).
+    Frame,
+    /// Draw what changed now (an import finished: its final counts show with its notice).
+    Draw,
     /// Show this detail tab.
     Tab(Tab),
     /// Show credentials unmasked in the detail pane.
@@ -187,6 +193,16 @@ struct State {
     related: Vec<u64>,
     running_job: Option<Job>,
     export_job: Option<Job>,
+    /// Whether a [`Msg::Frame`] is already on its way.
+    frame_requested: bool,
+    /// Whether live exchanges arrived since the last draw (the list then follows the end).
+    follow_pending: bool,
+    /// When the list was last drawn for new exchanges (ms since the epoch).
+    last_draw: f64,
+    /// The list scrolled or resized since the last draw (drawn at the next frame, always).
+    scroll_pending: bool,
+    /// A progress update to show at the next draw (`Some(None)` hides the bar).
+    progress_pending: Option<Option<Progress>>,
     tab: Tab,
     reveal: bool,
     preserve: bool,
@@ -217,6 +233,11 @@ impl App {
             related: Vec::new(),
             running_job: None,
             export_job: None,
+            frame_requested: false,
+            follow_pending: false,
+            last_draw: 0.0,
+            scroll_pending: false,
+            progress_pending: None,
             tab: Tab::default(),
             reveal: false,
             preserve: true,
@@ -605,6 +626,21 @@ fn build(app: &App, host: Host) -> (Element, Ui) {
 const PANEL_ONLY: &str =
     "This action needs the DevTools panel: the analyzer page cannot touch the browser.";
 
+/// Dispatches [`Msg::Frame`] from the next animation frame (at once without a window).
+fn animation_frame(app: &App) {
+    let a = app.clone();
+    let callback = Closure::once_into_js(move || a.dispatch(Msg::Frame));
+    let requested = web_sys::window()
+        .and_then(|w| w.request_animation_frame(callback.unchecked_ref()).ok())
+        .is_some();
+    if !requested {
+        app.dispatch(Msg::Frame);
+    }
+}
+
+/// Shortest time between two draws of the list for arriving exchanges, in ms.
+const MIN_DRAW_INTERVAL_MS: f64 = 100.0;
+
 /// Entries kept in the actions log.
 const MAX_LOGGED_ACTIONS: u32 = 100;
 
@@ -692,6 +728,78 @@ impl State {
         self.ui.list.refresh(&rows);
     }
 
+    /// Refreshes the list, following new rows when it showed the end.
+    fn refresh_list_following(&mut self) {
+        let rows = LogRows {
+            log: &self.log,
+            selected: self.selected,
+            related: &self.related,
+        };
+        self.ui.list.refresh_following(&rows);
+    }
+
+    /// Asks for one [`Msg::Frame`] to draw what arrived. Exchanges arrive in many small
+    /// batches (a sliced import, a burst of live requests); drawing per batch read layout
+    /// (`scrollTop`) after every DOM write and re-rendered rows nobody saw, so the list and
+    /// the counters are drawn at most once per frame, whatever arrived in between, and at
+    /// most every [`MIN_DRAW_INTERVAL_MS`]: a flood of requests then redraws the list ~10
+    /// times a second, which is all a reader can follow, and leaves the time to the ingest.
+    /// Until a draw is due a timer waits, not a chain of animation frames: a frame with
+    /// nothing to draw still costs the browser a rendering pass.
+    fn request_frame(&mut self, app: &App) {
+        if self.frame_requested {
+            return;
+        }
+        self.frame_requested = true;
+        let wait = MIN_DRAW_INTERVAL_MS - (js_sys::Date::now() - self.last_draw);
+        let a = app.clone();
+        if wait >= 1.0 {
+            // In range: `wait` is below the interval.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let ms = wait.ceil() as u32;
+            gloo_timers::callback::Timeout::new(ms, move || animation_frame(&a)).forget();
+        } else {
+            animation_frame(&a);
+        }
+    }
+
+    /// An animation frame: draws what arrived, or what a scroll or resize uncovered.
+    fn frame(&mut self, app: &App) {
+        self.frame_requested = false;
+        // Layout is clean in a frame callback, so asking the list costs nothing.
+        let moved = std::mem::take(&mut self.scroll_pending) && self.ui.list.view_changed();
+        if moved || js_sys::Date::now() - self.last_draw >= MIN_DRAW_INTERVAL_MS {
+            self.draw(app.host(), moved);
+        } else {
+            // The list's own scroll, or a scroll frame ahead of the draw: wait for it.
+            self.request_frame(app);
+        }
+    }
+
+    /// Draws what changed since the last draw: the rows in view, the counters and the
+    /// progress bar. Live traffic scrolls a list that showed its end; an import leaves the
+    /// view where it is (at the top for a new file), like a file viewer.
+    ///
+    /// Every DOM write of the ingest happens here, in an animation frame, where layout is
+    /// still clean from the last paint: reading the scroll position is then free, and the
+    /// browser lays out once per frame. (Writes between frames, such as a progress text
+    /// per slice, made each read force a layout of its own.)
+    fn draw(&mut self, host: Host, moved: bool) {
+        self.last_draw = js_sys::Date::now();
+        self.scroll_pending = false;
+        // A view moved to the end picks up rows that arrived meanwhile, and follows on.
+        if std::mem::take(&mut self.follow_pending) || moved {
+            self.refresh_list_following();
+        } else {
+            self.refresh_list();
+        }
+        self.refresh_chrome(host);
+        if let Some(progress) = self.progress_pending.take() {
+            // The job was taken when the update arrived; this only paints the bar.
+            let _ = self.ui.progress.show(progress);
+        }
+    }
+
     fn refresh_chrome(&mut self, host: Host) {
         self.refresh_summary_line();
         let mut summary = format!(
@@ -727,11 +835,11 @@ impl State {
         toggle_class(&self.ui.summary_line, "has-failures", summary.failures > 0);
     }
 
-    fn add(&mut self, batch: Vec<Incoming>, host: Host, app: &App) {
+    fn add(&mut self, batch: Vec<Incoming>, live: bool, app: &App) {
         if batch.is_empty() {
             return;
         }
-        let follow = self.ui.list.is_at_end();
+        let first = self.log.is_empty();
         let mut revised = Vec::new();
         for (x, meta) in batch {
             let update = self.analyzer.push_entry(&x, meta.as_ref());
@@ -745,11 +853,7 @@ impl State {
         if self.selected.is_some_and(|id| self.log.get(id).is_none()) {
             self.deselect();
         }
-        self.refresh_list();
-        if follow {
-            self.ui.list.scroll_to_end();
-            self.refresh_list();
-        }
+        self.follow_pending |= live;
         // Earlier rows whose findings changed: redraw just those (if in view).
         revised.sort_unstable();
         revised.dedup();
@@ -765,7 +869,13 @@ impl State {
                 self.show_detail(app);
             }
         }
-        self.refresh_chrome(host);
+        if first {
+            // The first rows are drawn at once: the frame they need comes sooner after
+            // this task than after the next frame's callbacks (first paint of a backfill).
+            self.draw(app.host(), false);
+        } else {
+            self.request_frame(app);
+        }
     }
 
     fn set_row_selected(&self, id: u64, on: bool) {
@@ -881,14 +991,20 @@ impl State {
         match msg {
             Msg::Captured(batch) => {
                 if self.recording {
-                    self.add(batch, host, app);
+                    self.add(batch, true, app);
                 }
             }
-            Msg::Imported(batch) => self.add(batch, host, app),
-            Msg::Progress(progress) => self.running_job = self.ui.progress.show(progress),
+            Msg::Imported(batch) => self.add(batch, false, app),
+            Msg::Progress(progress) => {
+                // The job now (Cancel must reach it), the bar at the next draw.
+                self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
+                self.progress_pending = Some(progress);
+                self.request_frame(app);
+            }
             Msg::CancelProgress => {
                 if let Some(job) = self.running_job.take() {
                     job.cancel();
+                    self.progress_pending = None;
                     self.ui.progress.show(None);
                     self.notice(
                         NoticeKind::Info,
@@ -999,9 +1115,12 @@ impl State {
                 }
             }
             Msg::Scrolled => {
-                self.refresh_list();
-                self.refresh_chrome(host);
+                // A scrolled list must not show a blank window: the next frame, always.
+                self.scroll_pending = true;
+                animation_frame(app);
             }
+            Msg::Frame => self.frame(app),
+            Msg::Draw => self.draw(host, false),
             Msg::Tab(tab) => {
                 self.tab = tab;
                 self.show_detail(app);
@@ -1040,6 +1159,7 @@ impl State {
         // Clearing mid-import stops the import too, or its next slices would refill the list.
         if let Some(job) = self.running_job.take() {
             job.cancel();
+            self.progress_pending = None;
             self.ui.progress.show(None);
         }
         if let Some(job) = self.export_job.take() {

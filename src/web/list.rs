@@ -149,6 +149,8 @@ pub struct VirtualList {
     overscan: usize,
     range: Range<usize>,
     len: usize,
+    /// Scroll position and viewport height the last refresh drew for.
+    drawn_view: (f64, f64),
 }
 
 /// Height used before the viewport is laid out (detached or hidden), so a first render
@@ -176,6 +178,7 @@ impl VirtualList {
             overscan: 8,
             range: 0..0,
             len: 0,
+            drawn_view: (0.0, 0.0),
         }
     }
 
@@ -218,15 +221,48 @@ impl VirtualList {
 
     /// Whether the view is scrolled to (within a row of) the end: new rows should follow.
     pub fn is_at_end(&self) -> bool {
-        let top = f64::from(self.viewport.scroll_top());
+        self.at_end(
+            f64::from(self.viewport.scroll_top()),
+            self.viewport_height(),
+        )
+    }
+
+    /// Whether a view at `top` showing `height` pixels reaches the last row as rendered
+    /// at the last refresh (not the rows added since: they are below what was shown).
+    fn at_end(&self, top: f64, height: f64) -> bool {
         let total = self.len as f64 * self.row_height;
-        top + self.viewport_height() >= total - self.row_height
+        top + height >= total - self.row_height
     }
 
     /// Brings up to date with `rows` (after a scroll, a resize, new or filtered rows).
     /// Only rows entering the view are rendered; rows staying in view keep their nodes.
     pub fn refresh(&mut self, rows: &dyn Rows) -> UpdateStats {
+        self.refresh_with(rows, false)
+    }
+
+    /// Like [`VirtualList::refresh`], but when the view showed the last row and rows were
+    /// appended, it scrolls to the new end, the way a network log follows live traffic.
+    ///
+    /// Layout is read once (scroll position and viewport height, before any write) and
+    /// the window is drawn for the position it sets, so one call forces at most one
+    /// layout; reading `scrollTop` again after writing it would force a second one.
+    pub fn refresh_following(&mut self, rows: &dyn Rows) -> UpdateStats {
+        self.refresh_with(rows, true)
+    }
+
+    /// Whether the view moved or resized since the last refresh: a `scroll` event from the
+    /// list's own following (it sets `scrollTop`) is not a move and needs no redraw.
+    pub fn view_changed(&self) -> bool {
+        let (top, height) = self.drawn_view;
+        (f64::from(self.viewport.scroll_top()) - top).abs() > 1.0
+            || (self.viewport_height() - height).abs() > 0.5
+    }
+
+    fn refresh_with(&mut self, rows: &dyn Rows, follow: bool) -> UpdateStats {
         let len = rows.len();
+        let mut top = f64::from(self.viewport.scroll_top()).max(0.0);
+        let height = self.viewport_height();
+        let follows = follow && len > self.len && self.at_end(top, height);
         if len != self.len {
             self.len = len;
             set_style(
@@ -235,9 +271,13 @@ impl VirtualList {
                 &format!("{}px", len as f64 * self.row_height),
             );
         }
-        let top = f64::from(self.viewport.scroll_top()).max(0.0);
+        if follows {
+            top = (len as f64 * self.row_height - height).max(0.0).ceil();
+            self.viewport.set_scroll_top(top as i32);
+        }
+        self.drawn_view = (top, height);
         let first_visible = (top / self.row_height).floor() as usize;
-        let visible = (self.viewport_height() / self.row_height).ceil() as usize + 1;
+        let visible = (height / self.row_height).ceil() as usize + 1;
         let start = first_visible.saturating_sub(self.overscan).min(len);
         let end = first_visible
             .saturating_add(visible)
@@ -277,16 +317,11 @@ impl VirtualList {
         }
     }
 
-    /// Scrolls to the last row.
-    pub fn scroll_to_end(&self) {
-        let total = self.len as f64 * self.row_height;
-        self.viewport.set_scroll_top(total.ceil() as i32);
-    }
-
     /// Drops every rendered row and scrolls to the top.
     pub fn reset(&mut self) {
         self.rows.clear();
         self.range = 0..0;
+        self.drawn_view = (0.0, self.drawn_view.1);
         self.viewport.set_scroll_top(0);
     }
 

@@ -17,7 +17,7 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::har::parse_entry;
+use crate::har::parse_entry_list;
 
 use super::app::{App, Host, Incoming, Msg, NoticeKind, Progress};
 use super::chrome::{self, HarEntry};
@@ -53,8 +53,18 @@ const PROGRESS_BACKLOG: usize = 100;
 /// diagnosis reads at most 64 KiB anyway).
 const MAX_BODY_BYTES: f64 = 64.0 * 1024.0;
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+thread_local! {
+    /// Property names as JS strings, made once: building the key string for every
+    /// `Reflect.get` of every entry was a measurable share of the live ingest.
+    static KEYS: RefCell<std::collections::HashMap<&'static str, JsValue>> = RefCell::default();
+}
+
+fn get(obj: &JsValue, key: &'static str) -> JsValue {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let key = keys.entry(key).or_insert_with(|| JsValue::from_str(key));
+        Reflect::get(obj, key).unwrap_or(JsValue::UNDEFINED)
+    })
 }
 
 /// Whether the diagnosis may need this response's body (JSON error bodies, block pages,
@@ -132,6 +142,10 @@ impl Ingest {
             s.backfilled = true;
             std::mem::take(&mut s.held)
         };
+        // About what the kept exchanges will take (~2 KiB of HAR text each; the log keeps
+        // at most its capacity).
+        let kept = entries.len().min(super::store::DEFAULT_CAPACITY);
+        super::import::reserve_heap(kept * 4096);
         // Only live entries that arrived meanwhile need checking against the backfill.
         let keys: HashSet<String> = if held.is_empty() {
             HashSet::new()
@@ -207,32 +221,41 @@ impl Ingest {
         slice::run_sliced(move |deadline| this.slice(deadline));
     }
 
-    /// Converts up to `limit` ready entries, in arrival order, stopping early when the
-    /// deadline passes (after at least one).
-    fn convert(&self, limit: usize, deadline: &Deadline) -> Vec<Incoming> {
-        let mut batch = Vec::new();
-        let mut s = self.state.borrow_mut();
-        let mut taken = 0;
-        while taken < limit && s.pending.front().is_some_and(|p| !p.waiting) {
-            let Some(p) = s.pending.pop_front() else {
-                break;
-            };
-            taken += 1;
-            s.front_seq += 1;
-            let json = JSON::stringify(&p.entry)
-                .ok()
-                .and_then(|j| j.as_string())
-                .unwrap_or_default();
-            // A bad entry is skipped, not fatal.
-            if let Ok(parsed) = parse_entry(&json, s.done) {
-                batch.push((parsed.exchange, Some(parsed.meta)));
+    /// Converts up to `limit` ready entries, in arrival order.
+    ///
+    /// They cross into wasm together: one `JSON.stringify` of an array and one string copy,
+    /// read by [`parse_entry_list`], instead of a stringify, a copy and a parser call per
+    /// entry. A bad entry is skipped, not fatal; its index stays used.
+    fn convert(&self, limit: usize) -> Vec<Incoming> {
+        let chunk = js_sys::Array::new();
+        let first_index = {
+            let mut s = self.state.borrow_mut();
+            while (chunk.length() as usize) < limit && s.pending.front().is_some_and(|p| !p.waiting)
+            {
+                let Some(p) = s.pending.pop_front() else {
+                    break;
+                };
+                s.front_seq += 1;
+                chunk.push(&p.entry);
             }
-            s.done += 1;
-            if deadline.passed() {
-                break;
-            }
+            let first = s.done;
+            s.done += chunk.length() as usize;
+            first
+        };
+        if chunk.length() == 0 {
+            return Vec::new();
         }
-        batch
+        let json = JSON::stringify(&chunk)
+            .ok()
+            .and_then(|j| j.as_string())
+            .unwrap_or_default();
+        let parsed = parse_entry_list(json.as_bytes(), first_index);
+        let mut meta = parsed.meta.into_iter();
+        parsed
+            .exchanges
+            .into_iter()
+            .map(|x| (x, meta.next()))
+            .collect()
     }
 
     /// Converts and analyses ready entries in small batches until the deadline (the
@@ -242,7 +265,7 @@ impl Ingest {
     fn slice(&self, deadline: &Deadline) -> bool {
         let first = !self.state.borrow().shown;
         loop {
-            let batch = self.convert(if first { FIRST_ROWS } else { BATCH }, deadline);
+            let batch = self.convert(if first { FIRST_ROWS } else { BATCH });
             if !batch.is_empty() {
                 self.state.borrow_mut().shown = true;
             }

@@ -66,7 +66,10 @@ pub struct Log {
     failures: usize,
     query: Query,
     auth_only: bool,
+    /// Ids passing the filter; the first `visible_head` are dropped entries not yet
+    /// compacted away.
     visible: Vec<u64>,
+    visible_head: usize,
 }
 
 impl Default for Log {
@@ -87,6 +90,7 @@ impl Log {
             query: Query::default(),
             auth_only: false,
             visible: Vec::new(),
+            visible_head: 0,
         }
     }
 
@@ -118,8 +122,8 @@ impl Log {
                 if old.exchange.is_auth_failure() {
                     self.failures = self.failures.saturating_sub(1);
                 }
-                if self.visible.first() == Some(&old.id) {
-                    self.visible.remove(0);
+                if self.visible().first() == Some(&old.id) {
+                    self.drop_first_visible();
                 }
             }
         }
@@ -185,6 +189,17 @@ impl Log {
         out
     }
 
+    /// Forgets the oldest visible id. A full log drops one entry per push, and shifting
+    /// the whole vector each time made a push O(capacity): the front is compacted only
+    /// once half the vector is dropped ids, so a drop is O(1) amortised.
+    fn drop_first_visible(&mut self) {
+        self.visible_head += 1;
+        if self.visible_head * 2 >= self.visible.len() {
+            self.visible.drain(..self.visible_head);
+            self.visible_head = 0;
+        }
+    }
+
     /// Replaces the filter and recomputes the visible rows.
     pub fn set_filter(&mut self, query: Query, auth_only: bool) {
         self.query = query;
@@ -196,6 +211,7 @@ impl Log {
             .map(|e| e.id)
             .collect();
         self.visible = visible;
+        self.visible_head = 0;
     }
 
     /// Whether only auth failures are shown.
@@ -205,18 +221,19 @@ impl Log {
 
     /// Ids passing the filter, oldest first.
     pub fn visible(&self) -> &[u64] {
-        &self.visible
+        self.visible.get(self.visible_head..).unwrap_or_default()
     }
 
     /// Position of `id` among the visible rows.
     pub fn position(&self, id: u64) -> Option<usize> {
-        self.visible.binary_search(&id).ok()
+        self.visible().binary_search(&id).ok()
     }
 
     /// Forgets every entry (ids keep increasing, so old keys never alias new rows).
     pub fn clear(&mut self) {
         self.entries.clear();
         self.visible.clear();
+        self.visible_head = 0;
         self.failures = 0;
         self.dropped = 0;
     }

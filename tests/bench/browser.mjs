@@ -154,7 +154,7 @@ export function shim(backfill) {
     window.chrome = {
       devtools: {
         network: {
-          getHAR: (cb) => setTimeout(() => cb({ version: '1.2', creator: { name: 'bench', version: '0' }, entries: window.__backfill.map((e) => ({ ...e, getContent: (c) => c(e._body ?? '', '') })) }), 0),
+          getHAR: (cb) => setTimeout(() => cb({ version: '1.2', creator: { name: 'bench', version: '0' }, entries: window.__backfill.map(({ _body, ...e }) => ({ ...e, getContent: (c) => c(_body ?? '', '') })) }), 0),
           onRequestFinished: { addListener: (f) => listeners.push(f) },
           onNavigated: { addListener: () => {} },
         },
@@ -170,6 +170,21 @@ export function shim(backfill) {
       }
     }).observe(document, { subtree: true, childList: true });
   })();`;
+}
+
+/**
+ * Runs in the page: `count` distinct entries (`n=` added to the URL) cloned from `base`.
+ * The body that `getContent` returns is kept off the entry's own enumerable fields, as
+ * DevTools keeps it off a request's HAR fields.
+ */
+export function cloneEntries(base, count) {
+  window.__entries = Array.from({ length: count }, (_, i) => {
+    const { _body, ...fields } = base[i % base.length];
+    const e = structuredClone(fields);
+    e.request.url += (e.request.url.includes('?') ? '&' : '?') + `n=${i}`;
+    Object.defineProperty(e, '_body', { value: _body, enumerable: false });
+    return e;
+  });
 }
 
 /** Total requests the panel has taken in: shown count plus any dropped for capacity. */
@@ -188,13 +203,7 @@ async function panelIngest(browser, base, entries, count) {
   await page.goto(`${base}panel.html`, { waitUntil: 'load' });
   await page.waitForSelector('.statusbar .summary');
   // 100k distinct entries cloned in the page from the 1k generated ones, before the clock.
-  await page.evaluate((base, count) => {
-    window.__entries = Array.from({ length: count }, (_, i) => {
-      const e = structuredClone(base[i % base.length]);
-      e.request.url += (e.request.url.includes('?') ? '&' : '?') + `n=${i}`;
-      return e;
-    });
-  }, entries, count);
+  await page.evaluate(cloneEntries, entries, count);
   const stopHeap = heapSampler(cdp);
   const ingestMs = await page.evaluate(async (count, countFn) => {
     const panelCount = new Function(`return (${countFn})()`);
@@ -246,7 +255,8 @@ async function panelFirstPaint(browser, base, backfill, rounds) {
 
 /**
  * Synthetic panel entries: the generator's HAR entries (same mix), `n` of them, shaped as
- * DevTools hands them over: no response text (the panel asks `getContent` when it needs it).
+ * DevTools hands them over: no response text (the panel asks `getContent` when it needs it;
+ * the shim answers from `_body`, which never reaches the entry's enumerable fields).
  */
 export function panelEntries(n, seed) {
   const doc = JSON.parse(makeHar({ seed, entries: n, mib: (n * 2.1) / 1024 }));
@@ -257,15 +267,20 @@ export function panelEntries(n, seed) {
   return doc.log.entries;
 }
 
-export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, seed = 20240601 }) {
+/**
+ * Runs the browser benchmarks; `only` (a subset of `www`, `ingest`, `paint`) picks some of
+ * them, for measuring one change without paying for the others.
+ */
+export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, seed = 20240601, only = ['www', 'ingest', 'paint'] }) {
   const demo = await startDemo(bin, www);
   const panel = await serveDir(chromeDir);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: FLAGS, protocolTimeout: 600_000 });
   try {
-    const www = await wwwPipeline(browser, demo.url, harPath, rounds);
-    const ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
-    const paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
-    return { www, ingest, paint, chromium: await browser.version() };
+    const out = { chromium: await browser.version() };
+    if (only.includes('www')) out.www = await wwwPipeline(browser, demo.url, harPath, rounds);
+    if (only.includes('ingest')) out.ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
+    if (only.includes('paint')) out.paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
+    return out;
   } finally {
     await browser.close();
     panel.stop();

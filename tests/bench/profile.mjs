@@ -1,16 +1,20 @@
 // Where the browser benchmarks spend their time: a CPU profile (CDP sampling profiler) of
-// the www HAR import and of the panel ingest, self time aggregated by function.
+// the www HAR import and of the panel ingest, split into the parts that belong to
+// different code (HAR reading, diagnosis, the log, drawing, copies across the wasm
+// boundary), then self time aggregated by function.
 //
 //   node profile.mjs --pkg DIR [--root ../..] [--entries 20000]
 //
-// DIR must hold a wasm-bindgen `--target web` build that still has its name section (run
-// wasm-bindgen on target/wasm32-unknown-unknown/release/authlens.wasm and skip wasm-opt),
-// otherwise wasm frames show up as `wasm-function[N]`.
+// DIR must hold a wasm-bindgen `--target web` build that still has its name section, e.g.
+//   wasm-bindgen --target web --no-typescript --keep-debug --out-dir target/prof-pkg \
+//     --out-name authlens target/wasm32-unknown-unknown/release/authlens.wasm
+// (no wasm-opt), otherwise wasm frames show up as `wasm-function[N]`. The sampling
+// profiler inflates times (~1.5×); compare the parts with each other, not with the bench.
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { panelEntries, serveDir, shim, startDemo } from './browser.mjs';
+import { cloneEntries, panelEntries, serveDir, shim, startDemo } from './browser.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,6 +48,47 @@ function top(profile, n = 30) {
     .map(([k, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k.slice(0, 140)}`));
 }
 
+/**
+ * Inclusive time under the outermost frames whose name matches each group's pattern, so
+ * the pipeline splits into parts that belong to different code (HAR reading, diagnosis,
+ * the log, drawing) without double-counting recursion or nested matches.
+ */
+function groups(profile, patterns) {
+  const dt = (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
+  const hits = new Map();
+  for (const s of profile.samples) hits.set(s, (hits.get(s) ?? 0) + 1);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const totals = Object.fromEntries(Object.keys(patterns).map((k) => [k, 0]));
+  let all = 0;
+  for (const [id, count] of hits) {
+    all += count * dt;
+    // Walk up from the sampled frame; the outermost match of each group wins.
+    const found = new Set();
+    for (let n = id; n !== undefined; n = parent.get(n)) {
+      const name = byId.get(n)?.callFrame.functionName ?? '';
+      for (const [k, re] of Object.entries(patterns)) if (re.test(name)) found.add(k);
+    }
+    for (const k of found) totals[k] += count * dt;
+  }
+  return [`total ${(all / 1000).toFixed(0)} ms (inclusive; groups may nest)`].concat(
+    Object.entries(totals).map(([k, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / all).toFixed(1).padStart(5)}%  ${k}`),
+  );
+}
+
+// Where the parts of the two ingest paths live (wasm function names, JS glue).
+const GROUPS = {
+  'HAR read (har::reader, entry → Exchange)': /har::reader::State::next_batch|har::parse_entr/,
+  'diagnosis (Analyzer::push_entry)': /diagnose::engine::Analyzer::push/,
+  'log (store::Log::push / apply)': /web::store::Log::(push|apply)/,
+  'draw (list refresh, counters)': /web::app::State::(draw|refresh_list|refresh_chrome)|VirtualList::refresh/,
+  'file bytes into wasm (Uint8Array copy)': /prototypesetcall|Uint8Array.*to_vec/,
+  'entries to JSON text (JSON.stringify)': /^stringify$/,
+  'strings into wasm (passStringToWasm0)': /passStringToWasm0/,
+  'Reflect.get on entries (panel)': /__wbg_get_|Reflect/,
+};
+
 async function profiled(page, action) {
   const cdp = await page.createCDPSession();
   await cdp.send('Profiler.enable');
@@ -66,6 +111,8 @@ try {
     await input.uploadFile(join(root, 'target/bench/har-20k.har'));
     await page.waitForFunction(() => /Imported/.test(document.querySelector('.statusbar .notice')?.textContent ?? ''), { timeout: 600_000, polling: 100 });
   });
+  console.log('www: HAR import, by part');
+  for (const l of groups(profile, GROUPS)) console.log(l);
   console.log('www: HAR import, self time by function');
   for (const l of top(profile)) console.log(l);
   await page.close();
@@ -74,13 +121,7 @@ try {
   await page.evaluateOnNewDocument(shim([]));
   await page.goto(`${panel.url}panel.html`, { waitUntil: 'load' });
   await page.waitForSelector('.statusbar .summary');
-  await page.evaluate((base, n) => {
-    window.__entries = Array.from({ length: n }, (_, i) => {
-      const e = structuredClone(base[i % base.length]);
-      e.request.url += `${e.request.url.includes('?') ? '&' : '?'}n=${i}`;
-      return e;
-    });
-  }, panelEntries(1000, 20240602), count);
+  await page.evaluate(cloneEntries, panelEntries(1000, 20240602), count);
   profile = await profiled(page, () => page.evaluate(async (n) => {
     for (let i = 0; i < n; i++) window.__finish(window.__entries[i]);
     const total = () => {
@@ -89,7 +130,9 @@ try {
     };
     while (total() < n) await new Promise((r) => setTimeout(r, 5));
   }, count));
-  console.log(`\npanel: ingest of ${count} entries, self time by function`);
+  console.log(`\npanel: ingest of ${count} entries, by part`);
+  for (const l of groups(profile, GROUPS)) console.log(l);
+  console.log(`panel: ingest of ${count} entries, self time by function`);
   for (const l of top(profile)) console.log(l);
 } finally {
   await browser.close();

@@ -2,7 +2,10 @@
 // target next to its measurement (PASS/MISS), including the native numbers that
 // `cargo bench --bench targets` wrote to target/bench/native.json.
 //
-//   node run.mjs [--root ../..] [--skip-browser]
+//   node run.mjs [--root ../..] [--skip-browser] [--skip-node] [--only www,ingest,paint]
+//
+// `--only` runs just those browser benchmarks (and implies `--skip-node`); the table then
+// has only their rows.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { cpus, totalmem } from 'node:os';
@@ -24,12 +27,15 @@ const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
 const results = { date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, memGB: +(totalmem() / 1e9).toFixed(1), node: process.version } };
 
-console.log('node: authlens wasm vs JavaScript libraries …');
-results.node = await nodeBench.run({ pkgDir: join(root, 'dist/pkg'), inputsPath: join(out, 'inputs.json'), tablePath: join(root, 'tests/conformance/challenges.json'), harPath });
+const only = arg('only', null)?.split(',');
+if (!process.argv.includes('--skip-node') && !only) {
+  console.log('node: authlens wasm vs JavaScript libraries …');
+  results.node = await nodeBench.run({ pkgDir: join(root, 'dist/pkg'), inputsPath: join(out, 'inputs.json'), tablePath: join(root, 'tests/conformance/challenges.json'), harPath });
+}
 
 if (!process.argv.includes('--skip-browser')) {
   console.log('browser: www pipeline, panel ingest, first paint (headless Chromium) …');
-  results.browser = await browserBench.run({ bin: join(root, 'target/release/authlens'), www: join(root, 'dist/www'), chromeDir: join(root, 'dist/chrome'), harPath });
+  results.browser = await browserBench.run({ bin: join(root, 'target/release/authlens'), www: join(root, 'dist/www'), chromeDir: join(root, 'dist/chrome'), harPath, ...(only ? { only } : {}) });
 }
 
 const raw = statSync(wasmPath).size;
@@ -51,41 +57,48 @@ const versus = (title, res, unit) => {
 };
 
 console.log('');
-const j = versus('JWT 1 KiB', n.jwt1k, 'token');
-versus('JWT 8 KiB', n.jwt8k, 'token');
-const c = versus('challenge, typical', n.challengeTypical, 'value');
-versus('challenge, multi', n.challengeMulti, 'value');
-versus('challenge, 8 KiB', n.challenge8k, 'value');
-for (const [lib, s] of Object.entries(n.correctness)) {
-  row(`  challenge conformance: ${lib}`, `${s.right}/${s.total} right (valid ${s.validRight}/${s.valid}, malformed ${s.invalidRight}/${s.invalid})`, '', undefined);
+// With --skip-node / --only the node rows are absent.
+if (n) {
+  const j = versus('JWT 1 KiB', n.jwt1k, 'token');
+  versus('JWT 8 KiB', n.jwt8k, 'token');
+  const c = versus('challenge, typical', n.challengeTypical, 'value');
+  versus('challenge, multi', n.challengeMulti, 'value');
+  versus('challenge, 8 KiB', n.challenge8k, 'value');
+  for (const [lib, s] of Object.entries(n.correctness)) {
+    row(`  challenge conformance: ${lib}`, `${s.right}/${s.total} right (valid ${s.validRight}/${s.valid}, malformed ${s.invalidRight}/${s.invalid})`, '', undefined);
+  }
+  // The targets are judged on the fields task (what the panel reads, compact batched API);
+  // the objects task (every contender ends with full JS objects) is shown beside it.
+  const fieldsVs = (title, res, unit) => {
+    const js = Object.keys(res).filter((k) => !k.startsWith('authlens'));
+    const best = js.reduce((a, b) => (res[a] <= res[b] ? a : b));
+    for (const k of Object.keys(res)) row(`  ${title} (fields): ${k}`, `${fmtNs(res[k])}/${unit}`, '', undefined);
+    return { best, bestNs: res[best], compact: res['authlens (compact batch)'] };
+  };
+  const jf = fieldsVs('JWT 1 KiB', n.fields.jwt1k, 'token');
+  fieldsVs('JWT 8 KiB', n.fields.jwt8k, 'token');
+  const cf = fieldsVs('challenge, typical', n.fields.challengeTypical, 'value');
+  fieldsVs('challenge, multi', n.fields.challengeMulti, 'value');
+  const jr = jf.bestNs / jf.compact;
+  const cr = cf.bestNs / cf.compact;
+  row('WASM JWT decode vs best JS (batched, fields)', `${jr.toFixed(2)}× (${jf.best} ${fmtNs(jf.bestNs)}, authlens ${fmtNs(jf.compact)}; full objects ${(j.bestNs / j.batched).toFixed(2)}×)`, '≥ 3× faster', jr >= 3);
+  row('WASM challenge parse vs best JS (batched, fields)', `${cr.toFixed(2)}× (${cf.best} ${fmtNs(cf.bestNs)}, authlens ${fmtNs(cf.compact)}; full objects ${(c.bestNs / c.batched).toFixed(2)}×)`, '≥ 3× faster', cr >= 3);
 }
-// The targets are judged on the fields task (what the panel reads, compact batched API);
-// the objects task (every contender ends with full JS objects) is shown beside it.
-const fieldsVs = (title, res, unit) => {
-  const js = Object.keys(res).filter((k) => !k.startsWith('authlens'));
-  const best = js.reduce((a, b) => (res[a] <= res[b] ? a : b));
-  for (const k of Object.keys(res)) row(`  ${title} (fields): ${k}`, `${fmtNs(res[k])}/${unit}`, '', undefined);
-  return { best, bestNs: res[best], compact: res['authlens (compact batch)'] };
-};
-const jf = fieldsVs('JWT 1 KiB', n.fields.jwt1k, 'token');
-fieldsVs('JWT 8 KiB', n.fields.jwt8k, 'token');
-const cf = fieldsVs('challenge, typical', n.fields.challengeTypical, 'value');
-fieldsVs('challenge, multi', n.fields.challengeMulti, 'value');
-const jr = jf.bestNs / jf.compact;
-const cr = cf.bestNs / cf.compact;
-row('WASM JWT decode vs best JS (batched, fields)', `${jr.toFixed(2)}× (${jf.best} ${fmtNs(jf.bestNs)}, authlens ${fmtNs(jf.compact)}; full objects ${(j.bestNs / j.batched).toFixed(2)}×)`, '≥ 3× faster', jr >= 3);
-row('WASM challenge parse vs best JS (batched, fields)', `${cr.toFixed(2)}× (${cf.best} ${fmtNs(cf.bestNs)}, authlens ${fmtNs(cf.compact)}; full objects ${(c.bestNs / c.batched).toFixed(2)}×)`, '≥ 3× faster', cr >= 3);
-if (n.core) {
+if (n?.core) {
   row('  HAR core in wasm, no UI (Node)', `${(n.core.coreMs / n.core.jsonParseMs).toFixed(2)}× JSON.parse (${n.core.coreMs.toFixed(0)} ms vs ${n.core.jsonParseMs.toFixed(0)} ms, ${n.core.entries} entries)`, '', undefined);
 }
 const b = results.browser;
-if (b) {
+if (b?.www) {
   const pr = b.www.pipelineMs / b.www.jsonParseMs;
   row('Whole HAR pipeline (www, Chromium)', `${pr.toFixed(2)}× JSON.parse (${b.www.pipelineMs.toFixed(0)} ms vs ${b.www.jsonParseMs.toFixed(0)} ms, ${b.www.entries} entries, ${mb(statSync(harPath).size)})`, '≤ 2× JSON.parse', pr <= 2);
   row('  www peak memory', `JS heap ${mb(b.www.peakJsHeap)}, wasm ${mb(b.www.wasmMemory)}`, '', undefined);
+}
+if (b?.ingest) {
   row('Panel ingest', `${b.ingest.perExchangeUs.toFixed(1)} µs/exchange (${b.ingest.count} in ${(b.ingest.ingestMs / 1000).toFixed(1)} s)`, '< 50 µs', b.ingest.perExchangeUs < 50);
   row('  panel filter (status:401)', `${b.ingest.filterMs.toFixed(0)} ms`, '', undefined);
   row(`Panel memory at ${b.ingest.count / 1000}k`, `${mb(b.ingest.memoryEnd)} (JS heap ${mb(b.ingest.jsHeapEnd)} + wasm ${mb(b.ingest.wasmEnd)})`, '< 150 MB', b.ingest.memoryEnd < 150e6);
+}
+if (b?.paint) {
   row('Panel first paint, 1k backfill', `${b.paint.firstRowMs.toFixed(0)} ms to the first row (wasm loaded at ${b.paint.wasmLoadedMs.toFixed(0)} ms, first paint ${b.paint.firstContentfulPaintMs.toFixed(0)} ms)`, '< 100 ms', b.paint.firstRowMs < 100);
 }
 row('Wasm size after wasm-opt', `${(gz / 1000).toFixed(1)} KB gzipped (${(raw / 1000).toFixed(1)} KB raw)`, '≤ 250 KB gz', gz <= 250_000);
