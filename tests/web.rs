@@ -855,6 +855,8 @@ fn toolbar_summary_line_is_the_engines_live_and_updated_in_place() {
         app.dispatch(Msg::Imported(
             batch.into_iter().map(|x| (x, None)).collect(),
         ));
+        // Arrivals are drawn at the next animation frame; `Draw` is that frame, now.
+        app.dispatch(Msg::Draw);
         let want = reference.summary_line();
         assert_eq!(text(), want);
         assert_eq!(line.get_attribute("title").as_deref(), Some(want.as_str()));
