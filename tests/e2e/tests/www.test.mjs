@@ -246,12 +246,22 @@ describe("www analyzer", () => {
     };
     const timings = {};
 
-    // Cancel first: a JSON report export stopped midway saves nothing.
+    // Cancel first: a JSON report export stopped midway saves nothing. Slices follow each
+    // other without timer clamps, so the whole export can end within a few frames: Cancel
+    // is pressed from the page the moment the bar appears, before the next slice runs.
+    await page.evaluate(() => {
+      const bar = document.querySelector(".progress-export");
+      const seen = new MutationObserver(() => {
+        if (bar.hidden) return;
+        seen.disconnect();
+        window.__exportBar = bar.textContent;
+        bar.querySelector(".progress-cancel").click();
+      });
+      seen.observe(bar, { attributes: true, childList: true, subtree: true, characterData: true });
+    });
     await exportAs("report-json");
-    await page.waitForSelector(".progress-export:not([hidden])", { timeout: 10000 });
-    assert.match(await page.$eval(".progress-export", (p) => p.textContent), /Exporting 20000 requests: /);
-    await page.click(".progress-export .progress-cancel");
     await page.waitForFunction(() => /Export cancelled/.test(document.querySelector(".notice").textContent));
+    assert.match(await page.evaluate(() => window.__exportBar), /Exporting 20000 requests: /);
     assert.equal(await page.$eval(".progress-export", (p) => p.hidden), true);
 
     await watch();
