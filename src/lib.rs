@@ -5,7 +5,7 @@
 //!
 //! | floor | modules | what they hold |
 //! |---|---|---|
-//! | 0 | [`base64`], [`diagnostic`], [`finding`], [`printable`], [`secret`], [`time`] | vocabulary every floor shares |
+//! | 0 | [`ascii`], [`base64`], [`diagnostic`], [`finding`], [`printable`], [`secret`], [`time`] | vocabulary every floor shares |
 //! | 1 | [`exchange`], [`challenge`], [`jose`], [`cookie`] | the request/response model and the grammars |
 //! | 2 | [`credentials`], [`curl`], [`har`], [`fixes`] | decoding what was sent; cURL and HAR import; the fix catalogue |
 //! | 3 | [`diagnose`], [`redact`] | from exchanges to ranked findings; secret removal |
@@ -14,6 +14,7 @@
 //! A module only uses modules on lower floors. The faces (the CLI in `main.rs`, the
 //! playground in [`demo`], the panel and analyzer in [`web`]) use the public API only.
 
+pub mod ascii;
 pub mod base64;
 pub mod diagnostic;
 pub mod finding;

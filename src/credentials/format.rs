@@ -5,6 +5,7 @@
 //! the same bytes with a debugging eye (`Bearer Bearer …`, quotes, stray whitespace, a trailing
 //! `;`, `bearer` spelled in lower case) and says where each problem is.
 
+use crate::ascii::contains_ignore_case;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -342,21 +343,6 @@ fn is_ident(s: &str) -> bool {
 /// Longest value the "your … here" example-phrase heuristics look at.
 const PHRASE_MAX: usize = 64;
 
-/// Whether `value` contains `needle` (ASCII lowercase), ignoring ASCII case.
-fn contains_ci(value: &str, needle: &str) -> bool {
-    let (hay, needle) = (value.as_bytes(), needle.as_bytes());
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    // Compare whole windows only where the first byte matches: a plain byte scan otherwise.
-    hay.iter().enumerate().any(|(i, b)| {
-        b.to_ascii_lowercase() == first
-            && hay
-                .get(i..i + needle.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
-}
-
 /// Whether `value` starts with `prefix` (ASCII lowercase), ignoring ASCII case.
 fn starts_with_ci(value: &str, prefix: &str) -> bool {
     value
@@ -414,8 +400,9 @@ pub fn placeholder(value: &str) -> Option<PlaceholderKind> {
     let phrase = v.len() <= PHRASE_MAX;
     if EXAMPLE_WORDS.iter().any(is)
         || phrase
-            && (starts_with_ci(v, "your") && (contains_ci(v, "token") || contains_ci(v, "key"))
-                || contains_ci(v, "your") && contains_ci(v, "here"))
+            && (starts_with_ci(v, "your")
+                && (contains_ignore_case(v, "token") || contains_ignore_case(v, "key"))
+                || contains_ignore_case(v, "your") && contains_ignore_case(v, "here"))
     {
         return Some(PlaceholderKind::Example);
     }
@@ -424,7 +411,7 @@ pub fn placeholder(value: &str) -> Option<PlaceholderKind> {
     if v.contains('…')
         || (all_same && matches!(first, Some('*' | '•' | 'x' | 'X' | '.' | '#')))
         || v.contains('*') && v.contains("***")
-        || v.contains('[') && contains_ci(v, "[redacted")
+        || v.contains('[') && contains_ignore_case(v, "[redacted")
     {
         return Some(PlaceholderKind::Masked);
     }

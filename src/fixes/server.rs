@@ -5,6 +5,7 @@
 //! `Via`, vendor headers (`cf-ray`, `x-amzn-*`, `x-azure-ref`, …) and the error body shapes
 //! frameworks produce by default. Detection is a guess: it never fails, it only narrows.
 
+use crate::ascii::contains_ignore_case;
 use serde::Serialize;
 
 use crate::exchange::Response;
@@ -103,23 +104,6 @@ pub struct Detected {
 /// How much of a body detection reads: framework error shapes sit at the start.
 const BODY_SNIFF: usize = 4096;
 
-fn contains_ci(haystack: &str, needle: &str) -> bool {
-    let n = needle.len();
-    if n == 0 {
-        return true;
-    }
-    // Compare windows only where the first byte matches (a 4 KiB body is searched for a
-    // dozen needles on every failure).
-    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    let first = needle.first().map_or(0, u8::to_ascii_lowercase);
-    hay.iter().enumerate().any(|(i, b)| {
-        b.to_ascii_lowercase() == first
-            && hay
-                .get(i..i + n)
-                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
-}
-
 fn cut(value: &str) -> String {
     value.chars().take(80).collect()
 }
@@ -181,16 +165,19 @@ pub fn detect(response: &Response) -> Detected {
             ("bigip", Edge::F5),
             ("varnish", Edge::Varnish),
         ];
-        if let Some((_, edge)) = by_server.iter().find(|(k, _)| contains_ci(server, k)) {
+        if let Some((_, edge)) = by_server
+            .iter()
+            .find(|(k, _)| contains_ignore_case(server, k))
+        {
             d.edge = Some(*edge);
             note(&mut d, "Server", server);
         }
     }
     if d.edge.is_none() {
         for via in h.get_all("via") {
-            let edge = if contains_ci(via, "cloudfront") {
+            let edge = if contains_ignore_case(via, "cloudfront") {
                 Some(Edge::CloudFront)
-            } else if contains_ci(via, "varnish") {
+            } else if contains_ignore_case(via, "varnish") {
                 Some(Edge::Varnish)
             } else {
                 None
@@ -203,7 +190,10 @@ pub fn detect(response: &Response) -> Detected {
         }
     }
     if d.edge.is_none() {
-        if let Some(v) = h.get("x-served-by").filter(|v| contains_ci(v, "cache-")) {
+        if let Some(v) = h
+            .get("x-served-by")
+            .filter(|v| contains_ignore_case(v, "cache-"))
+        {
             d.edge = Some(Edge::Fastly);
             note(&mut d, "X-Served-By", v);
         }
@@ -216,46 +206,48 @@ pub fn detect(response: &Response) -> Detected {
             ("The requested URL was rejected", Edge::F5),
             ("Attention Required! | Cloudflare", Edge::Cloudflare),
         ];
-        if let Some((k, edge)) = by_body.iter().find(|(k, _)| contains_ci(body, k)) {
+        if let Some((k, edge)) = by_body.iter().find(|(k, _)| contains_ignore_case(body, k)) {
             d.edge = Some(*edge);
             note(&mut d, "body", k);
         }
     }
 
     let powered = h.get("x-powered-by").unwrap_or("");
-    let stack = if contains_ci(powered, "express") || contains_ci(powered, "next.js") {
+    let stack = if contains_ignore_case(powered, "express")
+        || contains_ignore_case(powered, "next.js")
+    {
         Some((Stack::Express, "X-Powered-By", powered))
-    } else if contains_ci(powered, "asp.net") {
+    } else if contains_ignore_case(powered, "asp.net") {
         Some((Stack::AspNet, "X-Powered-By", powered))
-    } else if contains_ci(server, "kestrel") {
+    } else if contains_ignore_case(server, "kestrel") {
         Some((Stack::AspNet, "Server", server))
     } else if h.contains("x-application-context")
         || (body.contains("\"timestamp\"")
             && body.contains("\"path\"")
             && body.contains("\"error\""))
         || h.get_all("www-authenticate")
-            .any(|v| contains_ci(v, "rfc6750#section-3.1"))
+            .any(|v| contains_ignore_case(v, "rfc6750#section-3.1"))
     {
         Some((
             Stack::Spring,
             "shape",
             "Spring Boot error body or Spring Security challenge",
         ))
-    } else if body.contains("\"traceId\"") && contains_ci(body, "rfc7235#section-3.1")
-        || body.contains("\"traceId\"") && contains_ci(body, "rfc9110#section-15.5.2")
+    } else if body.contains("\"traceId\"") && contains_ignore_case(body, "rfc7235#section-3.1")
+        || body.contains("\"traceId\"") && contains_ignore_case(body, "rfc9110#section-15.5.2")
     {
         Some((Stack::AspNet, "shape", "ASP.NET Core problem details"))
-    } else if contains_ci(server, "microsoft-iis") {
+    } else if contains_ignore_case(server, "microsoft-iis") {
         Some((Stack::Iis, "Server", server))
-    } else if contains_ci(server, "nginx") || contains_ci(server, "openresty") {
+    } else if contains_ignore_case(server, "nginx") || contains_ignore_case(server, "openresty") {
         Some((Stack::Nginx, "Server", server))
-    } else if contains_ci(server, "apache") {
+    } else if contains_ignore_case(server, "apache") {
         Some((Stack::Apache, "Server", server))
-    } else if contains_ci(server, "caddy") {
+    } else if contains_ignore_case(server, "caddy") {
         Some((Stack::Caddy, "Server", server))
-    } else if contains_ci(server, "envoy") || h.contains("x-envoy-upstream-service-time") {
+    } else if contains_ignore_case(server, "envoy") || h.contains("x-envoy-upstream-service-time") {
         Some((Stack::Envoy, "Server", server))
-    } else if contains_ci(body, "<center>nginx</center>") {
+    } else if contains_ignore_case(body, "<center>nginx</center>") {
         Some((Stack::Nginx, "body", "<center>nginx</center>"))
     } else {
         None

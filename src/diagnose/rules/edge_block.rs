@@ -5,46 +5,43 @@
 //! page, a mitigation header, or an error-type header only the gateway sets.
 //! [RFC 9110 §15.5.4](https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4).
 
+use crate::ascii::contains_ignore_case;
 use crate::finding::Finding;
 use crate::fixes::{server::body_prefix, Edge};
 
 use super::{clip, make, request_line, Facts};
-
-fn contains_ci(h: &str, n: &str) -> bool {
-    h.as_bytes()
-        .windows(n.len().max(1))
-        .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
-}
 
 /// What shows that the edge generated the response, if anything.
 fn generated_by_edge(f: &Facts<'_>, edge: Edge) -> Option<(&'static str, String)> {
     let body = body_prefix(&f.ex.response);
     let html = f
         .res("content-type")
-        .is_some_and(|t| contains_ci(t, "html"))
+        .is_some_and(|t| contains_ignore_case(t, "html"))
         || body.trim_start().starts_with('<');
     match edge {
         Edge::Cloudflare => {
             if let Some(m) = f.res("cf-mitigated") {
                 return Some(("response header cf-mitigated", clip(m, 60)));
             }
-            (html && (contains_ci(body, "cloudflare") || contains_ci(body, "ray id")))
-                .then(|| ("response body", "Cloudflare block page".to_string()))
+            (html
+                && (contains_ignore_case(body, "cloudflare")
+                    || contains_ignore_case(body, "ray id")))
+            .then(|| ("response body", "Cloudflare block page".to_string()))
         }
         Edge::Aws => f
             .res("x-amzn-errortype")
             .map(|t| ("response header x-amzn-ErrorType", clip(t, 80)))
             .or_else(|| {
-                (html && contains_ci(body, "awselb"))
+                (html && contains_ignore_case(body, "awselb"))
                     .then(|| ("response body", "AWS load balancer error page".to_string()))
             }),
         Edge::CloudFront => (f
             .res("x-cache")
-            .is_some_and(|x| contains_ci(x, "error from cloudfront"))
-            && (contains_ci(body, "request blocked")
-                || contains_ci(body, "could not be satisfied")))
+            .is_some_and(|x| contains_ignore_case(x, "error from cloudfront"))
+            && (contains_ignore_case(body, "request blocked")
+                || contains_ignore_case(body, "could not be satisfied")))
         .then(|| ("response body", "CloudFront error page".to_string())),
-        Edge::Akamai => contains_ci(body, "reference #").then(|| {
+        Edge::Akamai => contains_ignore_case(body, "reference #").then(|| {
             let at = body.find("Reference #").unwrap_or(0);
             let reference: String = body.get(at..).unwrap_or("").chars().take(60).collect();
             (
@@ -52,15 +49,15 @@ fn generated_by_edge(f: &Facts<'_>, edge: Edge) -> Option<(&'static str, String)
                 clip(reference.lines().next().unwrap_or(""), 60),
             )
         }),
-        Edge::AzureFrontDoor => (html && contains_ci(body, "blocked")).then(|| {
+        Edge::AzureFrontDoor => (html && contains_ignore_case(body, "blocked")).then(|| {
             (
                 "response body",
                 "Azure Front Door / WAF block page".to_string(),
             )
         }),
-        Edge::Imperva => contains_ci(body, "incapsula incident")
+        Edge::Imperva => contains_ignore_case(body, "incapsula incident")
             .then(|| ("response body", "Imperva incident page".to_string())),
-        Edge::F5 => contains_ci(body, "the requested url was rejected")
+        Edge::F5 => contains_ignore_case(body, "the requested url was rejected")
             .then(|| ("response body", "F5 ASM rejection page".to_string())),
         Edge::Fastly | Edge::Varnish => None,
     }
