@@ -189,13 +189,17 @@ fn readme_catalogues_match_the_code() {
     current &= sync(&mut readme, "fixes", &fixes_section());
     current &= sync(&mut readme, "scenarios", &scenarios_section());
     if !current {
-        if std::env::var_os("UPDATE_README").is_some() {
-            std::fs::write(path, readme).unwrap();
-        } else {
-            panic!(
-                "README catalogues are out of date: run `UPDATE_README=1 cargo test --test readme`"
-            );
-        }
+        rewrite_or_fail(path, &readme, "README catalogues are");
+    }
+}
+
+/// A generated file that is out of date: rewritten under `UPDATE_README`, else a failure
+/// that says how to regenerate it.
+fn rewrite_or_fail(path: &str, want: &str, what: &str) {
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(path, want).unwrap();
+    } else {
+        panic!("{what} out of date: run `UPDATE_README=1 cargo test --test readme`");
     }
 }
 
@@ -206,13 +210,7 @@ fn rules_page_matches_the_catalogue() {
     if std::fs::read_to_string(path).ok().as_deref() == Some(want.as_str()) {
         return;
     }
-    if std::env::var_os("UPDATE_README").is_some() {
-        std::fs::write(path, want).unwrap();
-    } else {
-        panic!(
-            "extension/rules.html is out of date: run `UPDATE_README=1 cargo test --test readme`"
-        );
-    }
+    rewrite_or_fail(path, &want, "extension/rules.html is");
 }
 
 #[test]

@@ -16,6 +16,23 @@ export const PANEL_URL = `chrome-extension://${EXTENSION_ID}/panel.html`;
 const PANEL_TAB_ID = `chrome-extension://${EXTENSION_ID}${PANEL_TITLE}`;
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
+/** Flags for automation on a machine without internet: no sandbox (root), no GPU, and no
+ * background traffic (otherwise Chromium hammers the closed network). */
+const AUTOMATION_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Headless Chromium without the extension (for the analyzer page), profile in `userDataDir`. */
+export function launchPlain(userDataDir) {
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, userDataDir, args: AUTOMATION_FLAGS });
+}
+
 /**
  * Launches headless Chromium with dist/chrome loaded and DevTools docked at the bottom.
  * Resolves to { browser, devtools, page, userDataDir, close() } where `page` is the
@@ -58,13 +75,7 @@ export async function launchWithDevTools({ theme = "default", extensionDir = joi
       `--load-extension=${extensionDir}`,
       "--auto-open-devtools-for-tabs",
       "--window-size=1600,1000",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...AUTOMATION_FLAGS,
     ],
   });
   const close = async () => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer from "puppeteer-core";
+import { launchPlain } from "../support/devtools.mjs";
 import { startPlayground } from "../support/playground.mjs";
 import { ROOT } from "../support/paths.mjs";
 
@@ -55,13 +55,7 @@ describe("www analyzer with a hostile HAR", () => {
     playground = await startPlayground();
     userDataDir = mkdtempSync(join(tmpdir(), "authlens-hostile-"));
     dir = mkdtempSync(join(tmpdir(), "authlens-hostile-har-"));
-    browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      headless: true,
-      pipe: true,
-      userDataDir,
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchPlain(userDataDir);
     page = await browser.newPage();
     page.on("dialog", async (d) => {
       dialogs.push(d.message());

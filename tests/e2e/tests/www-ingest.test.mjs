@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import puppeteer from "puppeteer-core";
+import { launchPlain } from "../support/devtools.mjs";
 import { startPlayground } from "../support/playground.mjs";
 import { har } from "../../bench/gen.mjs";
 
@@ -29,13 +29,7 @@ describe("www: big HAR import", () => {
     file = join(dir, "big.har");
     writeFileSync(file, text);
     playground = await startPlayground();
-    browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      headless: true,
-      pipe: true,
-      userDataDir: join(dir, "profile"),
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchPlain(join(dir, "profile"));
     page = await browser.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import puppeteer from "puppeteer-core";
+import { launchPlain } from "../support/devtools.mjs";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startPlayground } from "../support/playground.mjs";
@@ -33,13 +33,7 @@ describe("www analyzer", () => {
   before(async () => {
     playground = await startPlayground();
     userDataDir = mkdtempSync(join(tmpdir(), "authlens-www-"));
-    browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      headless: true,
-      pipe: true,
-      userDataDir,
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchPlain(userDataDir);
     page = await browser.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
