@@ -555,6 +555,12 @@ impl DocumentRedaction {
         self.pairs.len() - end
     }
 
+    /// The exchanges redacted so far, with their HAR details, without finishing: what an
+    /// abandoned (cancelled) redaction holds, for a caller that frees it a slice at a time.
+    pub fn into_pairs(self) -> Vec<(Exchange, Option<EntryMeta>)> {
+        self.pairs
+    }
+
     /// Nets what is left, then redacts the document's own fields (pages, comment, tools,
     /// diagnostics) from `doc`; `doc.exchanges` is not read again.
     pub fn finish(mut self, doc: &HarDocument) -> Redacted {

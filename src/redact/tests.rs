@@ -645,3 +645,37 @@ fn staged_net_catches_a_secret_first_structured_in_a_later_entry() {
     let text = crate::har::write_har(&out.document, &creator_for(None));
     assert!(!text.contains(secret), "{text}");
 }
+
+#[test]
+fn an_abandoned_redaction_hands_back_every_structured_exchange() {
+    let docs = fixture_documents();
+    let (name, doc) = docs
+        .iter()
+        .max_by_key(|(_, d)| d.exchanges.len())
+        .expect("a fixture");
+    let mut staged = DocumentRedaction::new(&RedactOptions::default());
+    for ex in &doc.exchanges {
+        staged.push(ex, doc.meta_for(ex.index));
+    }
+    staged.net(1);
+    let pairs = staged.into_pairs();
+    let indices: Vec<usize> = pairs.iter().map(|(x, _)| x.index).collect();
+    let expected: Vec<usize> = doc.exchanges.iter().map(|x| x.index).collect();
+    assert_eq!(indices, expected, "{name}");
+    // The structured pass already ran: no Authorization value comes back verbatim.
+    let mut checked = 0;
+    for ((x, _), original) in pairs.iter().zip(&doc.exchanges) {
+        for (h, o) in x
+            .request
+            .headers
+            .iter()
+            .zip(original.request.headers.iter())
+        {
+            if o.name.eq_ignore_ascii_case("authorization") && o.value.len() > 12 {
+                assert_ne!(h.value, o.value, "{name}: entry {}", x.index);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "{name} has no Authorization to check");
+}

@@ -500,6 +500,13 @@ impl Assembly {
 
     /// The report (running any pass not run yet).
     pub fn finish(mut self) -> Report {
+        self.report()
+    }
+
+    /// [`Assembly::finish`] that keeps the inputs, for a caller that frees them a slice at
+    /// a time afterwards ([`Assembly::into_inputs`]): tens of thousands of exchanges take
+    /// longer to free than a slice may last. Call it once; a second call has no flows.
+    pub fn report(&mut self) -> Report {
         while self.step() {}
         let (redacted, analysis, opts) = (&self.redacted, &self.analysis, &self.opts);
         let rdoc = &redacted.document;
@@ -558,6 +565,11 @@ impl Assembly {
             },
             snippets: opts.snippets,
         }
+    }
+
+    /// The redacted capture and its analysis the report was built from.
+    pub fn into_inputs(self) -> (Redacted, Analysis) {
+        (self.redacted, self.analysis)
     }
 }
 

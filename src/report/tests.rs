@@ -331,3 +331,24 @@ fn assembly_counts_a_big_capture_in_several_steps() {
     assert_eq!(passes, chunks + 1 + 2 * chunks - 1);
     assert_eq!(steps.finish(), whole);
 }
+
+#[test]
+fn a_report_built_in_place_keeps_its_inputs_for_freeing_later() {
+    let doc = &HarDocument {
+        exchanges: capture(),
+        ..HarDocument::default()
+    };
+    let name = "capture()";
+    let opts = ReportOptions::default();
+    let redacted = redact::redact_document(doc, &opts.redact);
+    let analysis = diagnose::analyze_har(&redacted.document, opts.config.clone());
+    let mut steps = Assembly::new(redacted.clone(), analysis.clone(), opts.clone());
+    assert_eq!(steps.report(), build(doc, &opts), "{name}");
+    let (kept, kept_analysis) = steps.into_inputs();
+    assert_eq!(kept, redacted, "{name}");
+    assert_eq!(
+        kept_analysis.reports.len(),
+        analysis.reports.len(),
+        "{name}"
+    );
+}

@@ -188,11 +188,12 @@ describe("Auth panel features in real DevTools", () => {
     const row = await waitForRow(panel, (r) => r.name?.includes("/api/expired-jwt"));
     await panel.click(`.vlist .row[data-key="${row.key}"]`);
     await panel.click('.detail .tab[data-tab="diagnosis"]');
-    // What the panel puts on the clipboard passes through the copy event of its scratch area.
+    // What the panel puts on the clipboard: the data of the copy event it cancels.
     await panel.evaluate(() => {
       window.__copied = null;
-      document.addEventListener("copy", () => {
-        window.__copied = document.activeElement?.value ?? null;
+      // On the window, after the page's own listener has put its text in the event.
+      window.addEventListener("copy", (e) => {
+        window.__copied = e.clipboardData.getData("text/plain");
       }, { once: true });
     });
     await panel.click('.finding[data-rule="token-expired"] button[data-action="copy-curl"]');

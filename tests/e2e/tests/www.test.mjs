@@ -169,8 +169,9 @@ describe("www analyzer", () => {
   it("copies a redacted Markdown report", async () => {
     await page.evaluate(() => {
       window.__copied = null;
-      document.addEventListener("copy", () => {
-        window.__copied = document.activeElement?.value ?? null;
+      // On the window, after the page's own listener has put its text in the event.
+      window.addEventListener("copy", (e) => {
+        window.__copied = e.clipboardData.getData("text/plain");
       }, { once: true });
     });
     await page.click(".export-menu > summary");
