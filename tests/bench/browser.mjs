@@ -37,19 +37,11 @@ export function startDemo(bin, www) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
-/**
- * A static server for dist/chrome (the panel page outside DevTools); `extra` maps paths
- * (such as `/__backfill.json`) to bodies served as JSON.
- */
-export function serveDir(dir, extra = {}) {
+/** A static server for dist/chrome (the panel page outside DevTools). */
+export function serveDir(dir) {
   return new Promise((resolve) => {
     const server = createServer(async (req, res) => {
       const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-      if (Object.hasOwn(extra, path)) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(extra[path]);
-        return;
-      }
       try {
         const body = await readFile(join(dir, path));
         res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
@@ -153,28 +145,21 @@ async function wwwPipeline(browser, base, harPath, rounds) {
   return { pipelineMs: median(pipeline), jsonParseMs: median(floor), pipelineRuns: pipeline, floorRuns: floor, peakJsHeap: peakHeap, wasmMemory: peakWasm, entries };
 }
 
-/**
- * The `chrome.devtools` surface the panel touches, backed by page globals. `backfill` is
- * what `getHAR` returns: an array of entries, or the URL of their JSON, fetched when
- * `getHAR` is called.
- */
+/** The `chrome.devtools` surface the panel touches, backed by page globals. */
 export function shim(backfill) {
   return `(() => {
     const listeners = [];
-    // DevTools hands the backfill over when getHAR is called, not before the page runs,
-    // and the panel pays for receiving it then: fetched and parsed in the call. (An object
-    // literal here was ~140 ms of script parsing before the panel's first byte of work,
-    // which no real panel pays; the same entries as one string literal still cost ~25 ms
-    // of compiling this script at every page start.)
-    const backfillSource = ${JSON.stringify(backfill)};
-    const entries = typeof backfillSource === 'string'
-      ? () => fetch(backfillSource).then((r) => r.text()).then((t) => JSON.parse(t))
-      : () => new Promise((resolve) => setTimeout(() => resolve(backfillSource), 0));
+    // DevTools hands the backfill over when getHAR is called, not before the page runs:
+    // keep it as text until then (an object literal here was ~140 ms of script parsing
+    // before the panel's first byte of work, which no real panel pays).
+    const backfillJson = ${JSON.stringify(JSON.stringify(backfill))};
+    let backfill;
+    Object.defineProperty(window, '__backfill', { get: () => (backfill ??= JSON.parse(backfillJson)), configurable: true });
     window.__finish = (e) => { e.getContent = (cb) => cb(e._body ?? '', ''); for (const l of listeners) l(e); };
     window.chrome = {
       devtools: {
         network: {
-          getHAR: (cb) => entries().then((list) => cb({ version: '1.2', creator: { name: 'bench', version: '0' }, entries: list.map(({ _body, ...e }) => ({ ...e, getContent: (c) => c(_body ?? '', '') })) })),
+          getHAR: (cb) => setTimeout(() => cb({ version: '1.2', creator: { name: 'bench', version: '0' }, entries: window.__backfill.map(({ _body, ...e }) => ({ ...e, getContent: (c) => c(_body ?? '', '') })) }), 0),
           onRequestFinished: { addListener: (f) => listeners.push(f) },
           onNavigated: { addListener: () => {} },
         },
@@ -254,11 +239,11 @@ async function panelIngest(browser, base, entries, count) {
   return { count, ingestMs, perExchangeUs: (ingestMs * 1000) / count, filterMs, jsHeapEnd: jsHeap, wasmEnd: wasm, memoryEnd: jsHeap + wasm, peakJsHeap: peakHeap, summary };
 }
 
-async function panelFirstPaint(browser, base, rounds) {
+async function panelFirstPaint(browser, base, backfill, rounds) {
   const runs = [];
   for (let r = 0; r < rounds; r++) {
     const page = await browser.newPage();
-    await page.evaluateOnNewDocument(shim(`${base}__backfill.json`));
+    await page.evaluateOnNewDocument(shim(backfill));
     await page.goto(`${base}panel.html`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__firstRow > 0, { timeout: 60_000, polling: 10 });
     runs.push(await page.evaluate(() => ({
@@ -293,14 +278,13 @@ export function panelEntries(n, seed) {
  */
 export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, seed = 20240601, only = ['www', 'ingest', 'paint'] }) {
   const demo = await startDemo(bin, www);
-  // The first-paint backfill (1k entries), served for the shim's getHAR to fetch.
-  const panel = await serveDir(chromeDir, { '/__backfill.json': Buffer.from(JSON.stringify(panelEntries(1000, seed + 2))) });
+  const panel = await serveDir(chromeDir);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: FLAGS, protocolTimeout: 600_000 });
   try {
     const out = { chromium: await browser.version() };
     if (only.includes('www')) out.www = await wwwPipeline(browser, demo.url, harPath, rounds);
     if (only.includes('ingest')) out.ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
-    if (only.includes('paint')) out.paint = await panelFirstPaint(browser, panel.url, 5);
+    if (only.includes('paint')) out.paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
     return out;
   } finally {
     await browser.close();
