@@ -4,13 +4,15 @@
 //! Live entries that arrive while the backfill is in flight are held and de-duplicated
 //! against it (an entry finishing in between is in both). Entries are converted and
 //! analysed in time-boxed slices so a backfill of thousands never blocks DevTools for long;
-//! the first screenful gets a slice of its own, so rows are painted before the rest of the
-//! backfill is analysed (issue 7's first-paint target). The bodies of failed responses are
+//! the first screenful is analysed and drawn in the task that receives the backfill, so the
+//! next frame paints rows before the rest is even queued (issue 7's first-paint target). The bodies of failed responses are
 //! fetched (`getContent`) before analysis, because the diagnosis reads JSON error bodies
 //! and block pages.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Reflect, JSON};
@@ -136,23 +138,47 @@ impl Ingest {
         self.schedule();
     }
 
+    /// Takes the `getHAR()` backfill. The first screenful is converted, analysed and drawn
+    /// in this very task, so the frame that follows already shows requests; the rest (and
+    /// live entries held meanwhile) are queued in a task of their own, after that frame.
+    /// Deciding which of a thousand entries need their bodies crosses into JavaScript
+    /// several times per entry, and putting it first delayed the first row by ~10 ms.
     fn backfill(&self, entries: Vec<JsValue>) {
+        // About what the kept exchanges will take (~2 KiB of HAR text each; the log keeps
+        // at most its capacity).
+        let kept = entries.len().min(super::store::DEFAULT_CAPACITY);
+        super::import::reserve_heap(kept * 4096);
+        let mut rest = entries;
+        let first: Vec<JsValue> = rest.drain(..rest.len().min(FIRST_ROWS)).collect();
+        for e in &first {
+            self.enqueue(e.clone());
+        }
+        self.run_now();
+        let this = self.clone();
+        let mut parts = Some((first, rest));
+        slice::run_sliced(move |_| {
+            if let Some((first, rest)) = parts.take() {
+                this.backfill_rest(&first, rest);
+            }
+            false
+        });
+    }
+
+    /// Queues the backfill after its first screenful, then the live entries that arrived
+    /// while it was in flight and are not in it.
+    fn backfill_rest(&self, first: &[JsValue], rest: Vec<JsValue>) {
         let held = {
             let mut s = self.state.borrow_mut();
             s.backfilled = true;
             std::mem::take(&mut s.held)
         };
-        // About what the kept exchanges will take (~2 KiB of HAR text each; the log keeps
-        // at most its capacity).
-        let kept = entries.len().min(super::store::DEFAULT_CAPACITY);
-        super::import::reserve_heap(kept * 4096);
         // Only live entries that arrived meanwhile need checking against the backfill.
         let keys: HashSet<String> = if held.is_empty() {
             HashSet::new()
         } else {
-            entries.iter().map(entry_key).collect()
+            first.iter().chain(rest.iter()).map(entry_key).collect()
         };
-        for e in entries {
+        for e in rest {
             self.enqueue(e);
         }
         for h in held {
@@ -161,6 +187,22 @@ impl Ingest {
             }
         }
         self.schedule();
+    }
+
+    /// Runs a slice in the current task instead of the next one (unless one is running),
+    /// and chains further slices if more is ready.
+    fn run_now(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            if s.running {
+                return;
+            }
+            s.running = true;
+        }
+        if self.slice(&Deadline::in_ms(slice::SLICE_BUDGET_MS)) {
+            let this = self.clone();
+            slice::run_sliced(move |deadline| this.slice(deadline));
+        }
     }
 
     fn enqueue(&self, entry: JsValue) {
@@ -311,11 +353,42 @@ const FIRST_ROWS: usize = 24;
 /// Entries converted and analysed between two deadline checks.
 const BATCH: usize = 64;
 
+/// What `panel.js` asked DevTools for before the wasm was compiled (see [`start_panel`]):
+/// the `getHAR()` answer as a promise, and the entries that finished since it subscribed.
+struct Early {
+    /// Resolves to the HAR log, as `getHAR`'s callback receives it.
+    har: js_sys::Promise,
+    /// `{ entries: [], taken: false }`: `panel.js`'s listener pushes finished entries
+    /// until `taken` is set.
+    live: JsValue,
+}
+
+impl Early {
+    /// Reads `{ har, live }` as `panel.js` hands it over; `None` for anything else.
+    fn from_js(early: &JsValue) -> Option<Self> {
+        let har = get(early, "har").dyn_into::<js_sys::Promise>().ok()?;
+        let live = get(early, "live");
+        js_sys::Array::is_array(&get(&live, "entries")).then_some(Self { har, live })
+    }
+
+    /// Stops `panel.js`'s listener and returns what it caught. Called in the same task
+    /// as the panel's own subscription, so no entry falls between the two listeners.
+    fn take_live(&self) -> Vec<JsValue> {
+        let _ = Reflect::set(&self.live, &"taken".into(), &JsValue::TRUE);
+        js_sys::Array::from(&get(&self.live, "entries")).to_vec()
+    }
+}
+
 /// Starts the panel in `panel.html`: subscribes to finished requests and asks DevTools
 /// for the backfill first (DevTools prepares it while the UI is built), then builds the
 /// UI into `<body>`; the backfill and live requests are then added a slice at a time.
+///
+/// `early` is what `panel.js` already asked for while the wasm was still loading
+/// (`{ har: Promise<log>, live: { entries: [], taken: false } }`): the backfill then
+/// crosses from DevTools during the compile instead of after it (issue 7's first paint).
+/// Anything else (`undefined`) and the panel asks itself.
 #[wasm_bindgen]
-pub fn start_panel() -> Result<(), JsValue> {
+pub fn start_panel(early: JsValue) -> Result<(), JsValue> {
     let body = dom::document()
         .and_then(|d| d.body())
         .ok_or_else(|| JsValue::from_str("no document body"))?;
@@ -325,11 +398,31 @@ pub fn start_panel() -> Result<(), JsValue> {
     };
     // Subscribe before asking for the backfill, so nothing finishing in between is lost
     // (DevTools handles the two requests in order; duplicates are dropped by key).
+    // `panel.js` did the same, in the same order; what its listener caught is held like
+    // any live entry that arrives before the backfill.
+    let early = Early::from_js(&early);
     let subscribed = chrome::on_request_finished({
         let ingest = ingest.clone();
         move |entry| ingest.live(entry)
     });
-    let backfill = subscribed.is_ok().then(chrome::har_log);
+    if let Some(early) = &early {
+        for entry in early.take_live() {
+            ingest.live(entry.unchecked_into());
+        }
+    }
+    let backfill = subscribed.is_ok().then(|| {
+        let asked: Pin<Box<dyn Future<Output = Result<JsValue, String>>>> = match &early {
+            Some(early) => {
+                let har = wasm_bindgen_futures::JsFuture::from(early.har.clone());
+                Box::pin(async move {
+                    har.await
+                        .map_err(|e| e.as_string().unwrap_or_else(|| "getHAR failed".to_owned()))
+                })
+            }
+            None => Box::pin(chrome::har_log()),
+        };
+        asked
+    });
     // Nothing above calls back before this function returns, so the app is in place
     // before the first entry is handled.
     apply_theme();
