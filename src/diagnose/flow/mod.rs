@@ -47,6 +47,9 @@ fn within(earlier: Option<i64>, later: Option<i64>, span: i64) -> bool {
 }
 
 /// Runs every flow rule for the exchange in `f` (its record is `current`).
+///
+/// The rules are `#[inline(never)]` for the reason given at [`super::rules::run`]: one
+/// big function stays in V8's baseline tier for hundreds of ms of an import.
 pub fn run(
     f: &Facts<'_>,
     current: &mut Record,
