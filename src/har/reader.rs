@@ -495,10 +495,19 @@ impl State {
         let start = sc.pos;
         let is_object = sc.peek() == Some(b'{');
         if is_object {
-            if let Some((raw, end)) = fast::entry(bytes, start) {
+            // Called through pointers so that each stays a wasm function of its own (see
+            // `fast::opaque`).
+            let read: fn(&[u8], usize) -> Option<(RawEntry, usize)> = fast::opaque(fast::entry);
+            let convert: fn(
+                RawEntry,
+                usize,
+                usize,
+                &mut Vec<Diagnostic>,
+            ) -> Result<(Exchange, EntryMeta), Diagnostic> = fast::opaque(entry::convert);
+            if let Some((raw, end)) = read(bytes, start) {
                 self.pos = end;
                 let mut diagnostics = Vec::new();
-                match entry::convert(raw, index, start, &mut diagnostics) {
+                match convert(raw, index, start, &mut diagnostics) {
                     Ok((exchange, meta)) => {
                         batch.exchanges.push(exchange);
                         batch.meta.push(meta);

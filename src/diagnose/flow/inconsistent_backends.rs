@@ -14,7 +14,6 @@ use super::super::Revision;
 use super::FlowState;
 
 /// Raised on a success or 401 that completes the pattern; earlier failures get revisions.
-#[inline(never)]
 pub fn check(
     cur: &mut Record,
     st: &mut FlowState<'_>,

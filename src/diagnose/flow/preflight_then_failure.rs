@@ -58,7 +58,6 @@ fn finding(preflight: &Record, request: &Record) -> Finding {
 /// Raised on a status-0 request after its failed preflight, or on a failed preflight after
 /// its status-0 request (captures do not always keep the order); the other side gets a
 /// revision.
-#[inline(never)]
 pub fn check(
     cur: &mut Record,
     st: &mut FlowState<'_>,

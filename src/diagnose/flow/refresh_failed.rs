@@ -13,7 +13,6 @@ use super::super::state::Record;
 use super::{within, FlowState};
 
 /// Raised on a failed refresh request, or a failed token request shortly after a 401.
-#[inline(never)]
 pub fn check(cur: &Record, st: &FlowState<'_>, out: &mut Vec<Finding>) {
     let Some(t) = &cur.token else {
         return;

@@ -15,7 +15,6 @@ use super::{within, FlowState};
 const CYCLES: usize = 3;
 
 /// Raised on a 401 that completes the third 401 → refresh → 401 cycle on its origin.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, cur: &mut Record, st: &FlowState<'_>, out: &mut Vec<Finding>) {
     if cur.status != 401 || cur.preflight || cur.token.is_some() {
         return;

@@ -29,7 +29,6 @@ fn overlaps(a: &Record, b: &Record) -> bool {
 }
 
 /// Raised on a refresh request that overlaps other refreshes to the same endpoint.
-#[inline(never)]
 pub fn check(
     cur: &mut Record,
     st: &mut FlowState<'_>,

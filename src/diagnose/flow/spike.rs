@@ -17,7 +17,6 @@ const RECENT: u64 = 0xFF;
 const BEFORE: u64 = 0x00FF_FFFF;
 
 /// Updates the origin's history; raised on the failure that completes a spike.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, cur: &Record, st: &mut FlowState<'_>, out: &mut Vec<Finding>) {
     if cur.preflight {
         return;

@@ -33,7 +33,6 @@ fn finding(failed: &Record, token: &Record, retry: &Record) -> Finding {
 
 /// Raised on a success that retries a 401'd endpoint with new credentials after a
 /// successful token request; resolves the 401.
-#[inline(never)]
 pub fn check(
     cur: &mut Record,
     st: &mut FlowState<'_>,

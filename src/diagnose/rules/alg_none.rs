@@ -10,7 +10,6 @@ use crate::finding::Finding;
 use super::Facts;
 
 /// Raised whenever the decoder flags an unsecured token.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if let Some((loc, v)) = f.verdicts("alg-none").next() {
         let mut finding = v.clone().with_evidence("credential", loc.to_string());

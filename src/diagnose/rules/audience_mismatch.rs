@@ -80,7 +80,6 @@ fn from_claims(f: &Facts<'_>, out: &mut Vec<Finding>) -> bool {
 
 /// Raised on a 401/403 whose token's `aud` names other URLs, or whose server message
 /// blames the audience.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) {
         return;

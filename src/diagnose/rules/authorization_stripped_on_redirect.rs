@@ -13,7 +13,6 @@ use super::{make, request_line, Facts};
 
 /// Raised on a 401/403 without `Authorization` whose URL is the target of a recent
 /// cross-origin redirect from a request that had it.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) || f.authorization.is_some() || f.preflight {
         return;

@@ -10,7 +10,6 @@ use crate::finding::Finding;
 use super::{adopt_decoder_verdict, Facts};
 
 /// Raised for each request-level SigV4 problem the decoder found.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(f, "aws4-request-invalid", &[], out);
 }

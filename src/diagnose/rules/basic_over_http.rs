@@ -12,7 +12,6 @@ use super::super::facts::API_KEY_HEADERS;
 use super::{make, Facts};
 
 /// Raised on any exchange that sent credentials to a non-loopback http URL.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.url.scheme.eq_ignore_ascii_case("http") || f.is_loopback() {
         return;

@@ -11,7 +11,6 @@ use crate::finding::Finding;
 use super::{request_line, Facts};
 
 /// Raised on a failure whose credentials the decoder found to be a placeholder.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.failure {
         return;

@@ -107,7 +107,6 @@ fn cacheable(f: &Facts<'_>) -> Option<String> {
 
 /// Raised on a 401/403 served from a cache (error) or cacheable without `no-store` or a
 /// `Vary` on the credentials (warning).
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) || f.preflight {
         return;

@@ -77,7 +77,6 @@ fn from_claims(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 /// Raised on an auth failure or a token request whose `Date` is off by more than the
 /// threshold, and on a failure whose token was issued in the future.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if !(f.failure || f.token_request.is_some()) {
         return;

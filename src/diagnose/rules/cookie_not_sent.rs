@@ -86,7 +86,6 @@ fn cross_origin(f: &Facts<'_>) -> bool {
 
 /// Raised on a 401/403 when a session-like cookie set earlier in the log for this site
 /// was not in the request's `Cookie` header.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) || f.preflight {
         return;

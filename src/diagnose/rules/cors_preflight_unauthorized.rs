@@ -10,7 +10,6 @@ use crate::fixes::hint;
 use super::{clip, make, Facts};
 
 /// Raised on a preflight answered 401 or 403.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.preflight || !(f.status == 401 || f.status == 403) {
         return;

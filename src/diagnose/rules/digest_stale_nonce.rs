@@ -10,7 +10,6 @@ use crate::fixes::hint;
 use super::{clip, make, request_line, Facts};
 
 /// Raised on a Digest challenge (or proxy challenge) with `stale=true`.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     let stale = [f.challenges.as_ref(), f.proxy_challenges.as_ref()]
         .into_iter()

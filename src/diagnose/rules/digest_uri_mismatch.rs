@@ -8,7 +8,6 @@ use crate::finding::Finding;
 use super::{adopt_decoder_verdict, Facts};
 
 /// Raised when the Digest `uri` parameter is not the request's target.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(f, "digest-uri-mismatch", &[], out);
 }

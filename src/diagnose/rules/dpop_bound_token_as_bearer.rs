@@ -11,7 +11,6 @@ use crate::finding::Finding;
 use super::{adopt_decoder_verdict, Facts};
 
 /// Raised when a token with a `cnf.jkt` claim was sent as `Bearer`.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(
         f,

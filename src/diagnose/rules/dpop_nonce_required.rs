@@ -11,7 +11,6 @@ use crate::fixes::hint;
 use super::{clip, make, request_line, Facts};
 
 /// Raised when the challenge or the OAuth body says `use_dpop_nonce`.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f
         .error_code()

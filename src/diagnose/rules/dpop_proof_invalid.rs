@@ -10,7 +10,6 @@ use crate::finding::Finding;
 use super::{adopt_decoder_verdict, Facts};
 
 /// Raised for every check the decoder found failed in the proof.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(f, "dpop-proof-invalid", &[], out);
 }

@@ -8,7 +8,6 @@ use crate::finding::Finding;
 use super::{adopt_decoder_verdict, Facts};
 
 /// Raised for `Authorization: DPoP <token>` without a `DPoP` header.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(f, "dpop-proof-missing", &["send-credentials"], out);
 }

@@ -64,7 +64,6 @@ fn generated_by_edge(f: &Facts<'_>, edge: Edge) -> Option<(&'static str, String)
 }
 
 /// Raised on a 401/403 that an identified edge generated.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) {
         return;

@@ -11,7 +11,6 @@ use super::{clip, make, request_line, Facts};
 
 /// Raised on a 403 that carried credentials (error), and on a 401 carrying
 /// `insufficient_scope` (warning: the status should have been 403).
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.preflight {
         return;

@@ -19,7 +19,6 @@ fn token_scopes<'f>(f: &'f Facts<'_>) -> Option<&'f [String]> {
 
 /// Raised when the server answers `error="insufficient_scope"` (challenge or OAuth body),
 /// or when a failure's challenge asks for scopes the token's `scope`/`scp` lacks.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.failure {
         return;

@@ -9,7 +9,6 @@ use crate::finding::Finding;
 use super::{clip, make, request_line, Facts};
 
 /// Raised when the server answers `error="invalid_request"` on a 400/401/403.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(f.failure || f.status == 400) || f.token_request.is_some() {
         return;

@@ -32,7 +32,6 @@ const HINTS: &[(&[&str], &str)] = &[
 const GENERIC: &str = "Remaining possibilities: a signature made with a key the server does not have (key rotation: \"the signature key was not found\"), a revoked token, a wrong issuer or environment, or a token of another type (an ID token instead of an access token).";
 
 /// Raised when the server answers `error="invalid_token"`.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.failure
         || !f

@@ -56,7 +56,6 @@ fn api_like(f: &Facts<'_>) -> bool {
 
 /// Raised on a 3xx whose target is a login page: warning for API calls, info for page
 /// navigations (where a login redirect is the normal answer).
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !matches!(f.status, 301 | 302 | 303 | 307 | 308) || is_login_url(f.ex.request.url.as_str()) {
         return;

@@ -13,7 +13,6 @@ use crate::fixes::request::mask_authorization;
 /// Raised when the grammar reports errors (error on failures, warning otherwise) or only
 /// warnings (warning), and for the decoder's `malformed-authorization` verdict (lowered on
 /// a success, see [`adopt_decoder_verdict`]).
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(f, "malformed-authorization", &[], out);
     let (Some(value), Some(parsed)) = (f.authorization, f.credentials.as_ref()) else {

@@ -11,7 +11,6 @@ use crate::finding::Finding;
 use super::{clip, make, Facts};
 
 /// Raised when either challenge header has grammar errors.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     for (name, parsed) in [
         ("WWW-Authenticate", f.challenges.as_ref()),

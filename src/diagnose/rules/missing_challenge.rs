@@ -9,7 +9,6 @@ use crate::finding::Finding;
 use super::{make, request_line, Facts};
 
 /// Raised on a 401 (not a preflight) without `WWW-Authenticate`.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401 || f.challenges.is_some() {
         return;

@@ -10,7 +10,6 @@ use super::{clip, make, request_line, Facts};
 
 /// Raised on a 401 (error) or 403 (warning) that carried no `Authorization`, cookie, API
 /// key or URL token.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(f.status == 401 || f.status == 403) || f.preflight || f.carries_any_credential() {
         return;

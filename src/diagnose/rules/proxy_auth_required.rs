@@ -43,7 +43,6 @@ fn blocked_by_proxy_auth(f: &Facts<'_>, out: &mut Vec<Finding>) {
 
 /// Raised on every 407, and on a request the browser failed with a proxy-authentication
 /// network error (Chrome shows such a 407 as status 0).
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status == 0 {
         blocked_by_proxy_auth(f, out);

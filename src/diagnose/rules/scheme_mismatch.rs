@@ -11,7 +11,6 @@ use super::{clip, make, request_line, Facts};
 
 /// Raised on a 401 whose every challenge names a scheme other than the `Authorization` one.
 /// (A DPoP-bound token sent as `Bearer` is the more specific `dpop-bound-token-as-bearer`.)
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401 {
         return;

@@ -19,7 +19,6 @@ pub fn says_expired(text_lower: &str) -> bool {
 /// Raised on a 401/403 whose token's `exp` had passed (the decoder's verdict, which says
 /// how long before) or whose server message says the token expired. Both merge into one
 /// finding.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !f.failure {
         return;

@@ -10,7 +10,6 @@ use crate::secret;
 use super::{clip, make, Facts};
 
 /// Raised on any exchange with a credential-named query parameter.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some((name, value)) = f.url_credential() else {
         return;

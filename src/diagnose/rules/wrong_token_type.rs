@@ -12,7 +12,6 @@ use super::{adopt_decoder_verdict, Facts};
 
 /// Raised when the decoder recognised a value that is not an access token in the
 /// `Authorization` scheme it was sent with.
-#[inline(never)]
 pub fn check(f: &Facts<'_>, out: &mut Vec<Finding>) {
     adopt_decoder_verdict(f, "wrong-token-type", &[], out);
 }
