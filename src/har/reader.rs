@@ -199,6 +199,13 @@ impl<B: AsRef<[u8]>> HarReader<B> {
     }
 }
 
+/// Reads one entry's fields (the fast path), with where it ends.
+type ReadEntry = fn(&[u8], usize) -> Option<(RawEntry, usize)>;
+
+/// Turns an entry's fields into an exchange (index, byte offset, diagnostics).
+type ConvertEntry =
+    fn(RawEntry, usize, usize, &mut Vec<Diagnostic>) -> Result<(Exchange, EntryMeta), Diagnostic>;
+
 /// Most entries a batch reserves room for before reading.
 const BATCH_ROOM: usize = 256;
 
@@ -497,13 +504,8 @@ impl State {
         if is_object {
             // Called through pointers so that each stays a wasm function of its own (see
             // `fast::opaque`).
-            let read: fn(&[u8], usize) -> Option<(RawEntry, usize)> = fast::opaque(fast::entry);
-            let convert: fn(
-                RawEntry,
-                usize,
-                usize,
-                &mut Vec<Diagnostic>,
-            ) -> Result<(Exchange, EntryMeta), Diagnostic> = fast::opaque(entry::convert);
+            let read: ReadEntry = fast::opaque(fast::entry);
+            let convert: ConvertEntry = fast::opaque(entry::convert);
             if let Some((raw, end)) = read(bytes, start) {
                 self.pos = end;
                 let mut diagnostics = Vec::new();
