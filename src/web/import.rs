@@ -67,7 +67,14 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
                 }
                 // `meta` is in the same order as `exchanges` (one per readable entry).
                 let mut meta = batch.meta.into_iter();
-                held.extend(batch.exchanges.into_iter().map(|x| (x, meta.next())));
+                let incoming = batch.exchanges.into_iter().map(|x| (x, meta.next()));
+                if judged && held.is_empty() {
+                    // Straight to the analyser: each move of an exchange is a copy of a
+                    // large value, and most batches need no holding.
+                    app.dispatch(Msg::Imported(incoming.collect()));
+                } else {
+                    held.extend(incoming);
+                }
                 if !judged && (read_all || sample.exchanges.len() >= SANITIZATION_SAMPLE) {
                     judged = true;
                     let sanitized = sanitization(&sample).likely_sanitized;
