@@ -31,6 +31,9 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
     };
     app.dispatch(Msg::Clear);
     reserve_heap(reader.total_bytes());
+    app.dispatch(Msg::ExpectImport(
+        reader.total_bytes() / BYTES_PER_ENTRY_GUESS,
+    ));
     let app = app.clone();
     let (mut entries, mut problems) = (0usize, 0usize);
     // Whether the file is a sanitized export decides how absent credentials are judged,
@@ -64,7 +67,14 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
                 }
                 // `meta` is in the same order as `exchanges` (one per readable entry).
                 let mut meta = batch.meta.into_iter();
-                held.extend(batch.exchanges.into_iter().map(|x| (x, meta.next())));
+                let incoming = batch.exchanges.into_iter().map(|x| (x, meta.next()));
+                if judged && held.is_empty() {
+                    // Straight to the analyser: each move of an exchange is a copy of a
+                    // large value, and most batches need no holding.
+                    app.dispatch(Msg::Imported(incoming.collect()));
+                } else {
+                    held.extend(incoming);
+                }
                 if !judged && (read_all || sample.exchanges.len() >= SANITIZATION_SAMPLE) {
                     judged = true;
                     let sanitized = sanitization(&sample).likely_sanitized;
@@ -128,6 +138,12 @@ pub fn reserve_heap(bytes: usize) {
 /// so a slice overshoots its budget by little, and the per-batch costs (one message, the
 /// batch vectors) stay small.
 const BATCH_ENTRIES: usize = 64;
+
+/// A small HAR entry (headers, no body) takes about this many bytes: a file's size over
+/// this is how many entries the log makes room for. A file of big entries over-reserves
+/// room it never writes to, which costs address space (`reserve_heap` grew memory for the
+/// file's size anyway), not copies.
+const BYTES_PER_ENTRY_GUESS: usize = 2048;
 
 /// Entries the sanitized-export check looks at.
 const SANITIZATION_SAMPLE: usize = 1000;

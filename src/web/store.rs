@@ -238,6 +238,14 @@ impl Log {
         self.dropped = 0;
     }
 
+    /// Makes room for `additional` more entries (within capacity), so that a bulk load
+    /// does not grow the log step by step: an entry is a large value, and each doubling
+    /// copied every entry so far (~3% of a 20k-entry import in Chromium, CPU profile).
+    pub fn reserve(&mut self, additional: usize) {
+        let room = additional.min(self.capacity.saturating_sub(self.entries.len()));
+        self.entries.reserve(room);
+    }
+
     /// Entries kept.
     pub fn len(&self) -> usize {
         self.entries.len()

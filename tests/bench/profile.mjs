@@ -10,7 +10,14 @@
 //     --out-name authlens target/wasm32-unknown-unknown/release/authlens.wasm
 // (no wasm-opt), otherwise wasm frames show up as `wasm-function[N]`. The sampling
 // profiler inflates times (~1.5×); compare the parts with each other, not with the bench.
-import { cpSync, mkdtempSync } from 'node:fs';
+//
+// Last, it lists the wasm functions V8 took longest to optimise during a www import in a
+// fresh browser (`--trace-wasm-compilation-times`). A page's wasm runs in V8's baseline
+// tier until each hot function has been optimised on a background thread, so one huge
+// function (wasm-opt -Oz inlines every single-caller function into its caller) leaves the
+// import unoptimised for hundreds of ms. For names there, run the DIR build through
+// `wasm-opt -Oz -g` (the flags of `make build` plus -g): the sizes are then the shipped ones.
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -138,4 +145,70 @@ try {
   await browser.close();
   panel.stop();
   demo.stop();
+}
+
+/** Function index → name, from the wasm's `name` section (empty without one). */
+function wasmNames(bytes) {
+  const names = new Map();
+  let p = 8;
+  const leb = () => {
+    let r = 0, s = 0, x;
+    do { x = bytes[p++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
+    return r;
+  };
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const end = leb() + p;
+    if (id === 0) {
+      const n = leb();
+      const section = bytes.subarray(p, p + n).toString();
+      p += n;
+      while (section === 'name' && p < end) {
+        const sub = bytes[p++];
+        const subEnd = leb() + p;
+        if (sub === 1) {
+          for (let count = leb(); count > 0; count--) {
+            const index = leb();
+            const len = leb();
+            names.set(index, bytes.subarray(p, p + len).toString());
+            p += len;
+          }
+        }
+        p = subEnd;
+      }
+    }
+    p = end;
+  }
+  return names;
+}
+
+// The optimising compiler's time per wasm function during one import in a fresh browser.
+{
+  const names = wasmNames(readFileSync(join(pkg, 'authlens_bg.wasm')));
+  const traced = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--js-flags=--trace-wasm-compilation-times'], protocolTimeout: 600_000 });
+  const compiles = [];
+  const site = await startDemo(join(root, 'target/release/authlens'), join(tmp, 'www'));
+  const grab = (chunk) => {
+    for (const m of String(chunk).matchAll(/#(\d+) using TurboFan, took (\d+) (ms|μs).*?bodysize (\d+)/g)) {
+      compiles.push({ index: Number(m[1]), ms: m[3] === 'ms' ? Number(m[2]) : Number(m[2]) / 1000, size: Number(m[4]) });
+    }
+  };
+  traced.process().stdout?.on('data', grab);
+  traced.process().stderr?.on('data', grab);
+  try {
+    const page = await traced.newPage();
+    await page.goto(`${site.url}analyzer/`, { waitUntil: 'load' });
+    await page.waitForSelector('input.har-file');
+    await (await page.$('input.har-file')).uploadFile(join(root, 'target/bench/har-20k.har'));
+    await page.waitForFunction(() => /Imported/.test(document.querySelector('.statusbar .notice')?.textContent ?? ''), { timeout: 600_000, polling: 100 });
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    await traced.close();
+    site.stop();
+  }
+  const total = compiles.reduce((s, c) => s + c.ms, 0);
+  console.log(`\nwww: wasm functions optimised by TurboFan during the import: ${compiles.length}, ${total.toFixed(0)} ms in all; slowest:`);
+  for (const c of compiles.sort((a, b) => b.ms - a.ms).slice(0, 12)) {
+    console.log(`${c.ms.toFixed(1).padStart(7)} ms ${String(c.size).padStart(7)} B  ${(names.get(c.index) ?? `wasm-function[${c.index}]`).slice(0, 110)}`);
+  }
 }
