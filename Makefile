@@ -37,7 +37,10 @@ build: setup ## Build dist/chrome, dist/firefox, their zips and dist/www; print 
 	rm -rf dist/pkg
 	wasm-bindgen --target web --no-typescript --out-dir dist/pkg --out-name authlens \
 		target/$(WASM_TARGET)/release/authlens.wasm
-	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	# -ocimfs 200: -Oz otherwise inlines every single-caller function into its caller, and
+	# V8 then spends hundreds of ms optimising a few huge functions while the page's first
+	# import runs unoptimised (tests/bench/profile.mjs lists them); also 13 KB gz smaller.
+	$(NODE_BIN)/wasm-opt -Oz -ocimfs 200 --enable-bulk-memory --enable-nontrapping-float-to-int \
 		--enable-sign-ext --enable-mutable-globals \
 		dist/pkg/authlens_bg.wasm -o dist/pkg/authlens_bg.wasm
 	node extension/build.mjs
