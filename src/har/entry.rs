@@ -4,7 +4,6 @@ use crate::diagnostic::Diagnostic;
 use crate::exchange::{Body, Exchange, Header, Headers, Request, Response};
 use crate::time::Timestamp;
 
-use super::fast;
 use super::model::{
     Field, List, Number, Obj, RawEntry, RawInitiator, RawPair, RawRequest, RawResponse, Text,
 };
@@ -178,12 +177,6 @@ pub(crate) fn convert(
     });
     let time_ms = known(ctx.number(raw.time, "time"));
 
-    // Called through pointers so that each stays a wasm function of its own (see
-    // `fast::opaque`).
-    let convert_request: fn(&mut Ctx<'_>, RawRequest, &mut EntryMeta) -> Request =
-        fast::opaque(convert_request);
-    let convert_response: fn(&mut Ctx<'_>, RawResponse, &mut EntryMeta) -> Response =
-        fast::opaque(convert_response);
     let request = convert_request(&mut ctx, raw_request, &mut meta);
     let response = match ctx.obj(raw.response, "response") {
         Some(r) => convert_response(&mut ctx, r, &mut meta),

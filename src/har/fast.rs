@@ -485,20 +485,6 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// `read` as a pointer the optimiser cannot see through, so that it stays a function of
-/// its own in the wasm.
-///
-/// `wasm-opt -Oz` inlines every function with a single caller: the whole entry reader,
-/// request, response and conversion, became one 35 KB wasm function, which V8 (it runs a
-/// page's wasm in a baseline tier first, and optimises hot functions in the background)
-/// took ~200 ms to optimise, so a HAR import in a fresh page read its entries unoptimised
-/// for that long (Chromium, `--trace-wasm-compilation-times`). A few functions of a few KB
-/// are optimised in ms each. An indirect call per request and response costs nothing
-/// measurable.
-pub(crate) fn opaque<T>(read: T) -> T {
-    std::hint::black_box(read)
-}
-
 fn raw_entry(p: &mut Parser<'_>, level: usize) -> Option<RawEntry> {
     let mut e = RawEntry::default();
     let mut seen = 0u32;
@@ -518,11 +504,11 @@ fn raw_entry(p: &mut Parser<'_>, level: usize) -> Option<RawEntry> {
             }
             "request" => {
                 once(&mut seen, 3)?;
-                e.request = p.obj(level, opaque(raw_request))?;
+                e.request = p.obj(level, raw_request)?;
             }
             "response" => {
                 once(&mut seen, 4)?;
-                e.response = p.obj(level, opaque(raw_response))?;
+                e.response = p.obj(level, raw_response)?;
             }
             "cache" => {
                 once(&mut seen, 5)?;

@@ -199,13 +199,6 @@ impl<B: AsRef<[u8]>> HarReader<B> {
     }
 }
 
-/// Reads one entry's fields (the fast path), with where it ends.
-type ReadEntry = fn(&[u8], usize) -> Option<(RawEntry, usize)>;
-
-/// Turns an entry's fields into an exchange (index, byte offset, diagnostics).
-type ConvertEntry =
-    fn(RawEntry, usize, usize, &mut Vec<Diagnostic>) -> Result<(Exchange, EntryMeta), Diagnostic>;
-
 /// Most entries a batch reserves room for before reading.
 const BATCH_ROOM: usize = 256;
 
@@ -502,14 +495,10 @@ impl State {
         let start = sc.pos;
         let is_object = sc.peek() == Some(b'{');
         if is_object {
-            // Called through pointers so that each stays a wasm function of its own (see
-            // `fast::opaque`).
-            let read: ReadEntry = fast::opaque(fast::entry);
-            let convert: ConvertEntry = fast::opaque(entry::convert);
-            if let Some((raw, end)) = read(bytes, start) {
+            if let Some((raw, end)) = fast::entry(bytes, start) {
                 self.pos = end;
                 let mut diagnostics = Vec::new();
-                match convert(raw, index, start, &mut diagnostics) {
+                match entry::convert(raw, index, start, &mut diagnostics) {
                     Ok((exchange, meta)) => {
                         batch.exchanges.push(exchange);
                         batch.meta.push(meta);

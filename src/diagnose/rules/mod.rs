@@ -49,13 +49,14 @@ type Rule = fn(&Facts<'_>, &Ctx<'_>, &mut Vec<Finding>);
 /// Every per-exchange rule, in the order their findings are listed before ranking.
 ///
 /// A table, called through a pointer the optimiser cannot see through, rather than a run
-/// of direct calls: `wasm-opt -Oz` inlines every function that has a single caller, which
-/// merged the ~30 rules into the engine's entry point, an 83 KB wasm function. V8 runs a
-/// page's wasm in its baseline tier first and optimises hot functions on a background
-/// thread; that one took it ~400 ms (Chromium, `--trace-wasm-compilation-times`), so a HAR
-/// import in a fresh page ran the engine unoptimised for most of its length. Each rule is
-/// now a function of its own that V8 optimises in a few ms. An indirect call per rule costs
-/// nothing measurable.
+/// of direct calls: the optimisers inline every function that has a single caller, which
+/// merged the ~30 rules into one function (83 KB of wasm; 41 KB from LLVM alone, since
+/// `make build`'s `wasm-opt -ocimfs 200` stops wasm-opt's share). V8 runs a page's wasm in
+/// its baseline tier first and optimises hot functions on a background thread; that one
+/// took it ~400 ms (Chromium, `--trace-wasm-compilation-times`), so a HAR import in a fresh
+/// page ran the engine unoptimised for most of its length. Each rule is now a function of
+/// its own that V8 optimises in a few ms. An indirect call per rule costs nothing
+/// measurable.
 const RULES: &[Rule] = &[
     |f, _, out| proxy_auth_required::check(f, out),
     |f, _, out| edge_block::check(f, out),
