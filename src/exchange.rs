@@ -45,7 +45,7 @@ impl Headers {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .find(|h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 
@@ -53,7 +53,7 @@ impl Headers {
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0
             .iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .filter(move |h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 
@@ -65,7 +65,7 @@ impl Headers {
         self.0
             .iter()
             .enumerate()
-            .filter(move |(_, h)| h.name.eq_ignore_ascii_case(name))
+            .filter(move |(_, h)| same_name(&h.name, name))
     }
 
     /// Whether `name` is present.
@@ -274,16 +274,23 @@ impl<'a> UrlParts<'a> {
 
     /// The origin (RFC 6454) serialised in lowercase: `https://api.example.com:8443`, default port omitted.
     pub fn origin(&self) -> String {
-        let scheme = self.scheme.to_ascii_lowercase();
-        let host = self.host.to_ascii_lowercase();
-        let default = matches!(
-            (scheme.as_str(), self.effective_port()),
-            ("https", Some(443)) | ("http", Some(80))
-        );
-        match self.effective_port() {
-            Some(p) if !default => format!("{scheme}://{host}:{p}"),
-            _ => format!("{scheme}://{host}"),
+        // Built in place rather than with `format!`: the diagnosis asks for the origin of
+        // every exchange, and the formatting machinery was a tenth of its time.
+        let port = self.effective_port();
+        let mut out = String::with_capacity(self.scheme.len() + self.host.len() + 9);
+        push_ascii_lowercase(&mut out, self.scheme);
+        let default = match port {
+            Some(443) => out == "https",
+            Some(80) => out == "http",
+            _ => false,
+        };
+        out.push_str("://");
+        push_ascii_lowercase(&mut out, self.host);
+        if let Some(p) = port.filter(|_| !default) {
+            out.push(':');
+            out.push_str(itoa::Buffer::new().format(p));
         }
+        out
     }
 
     /// Whether two URLs are same-origin (scheme, host and port all equal).
@@ -308,9 +315,65 @@ impl<'a> UrlParts<'a> {
     }
 }
 
+/// Appends `s` with ASCII letters lowercased (other characters as they are).
+fn push_ascii_lowercase(out: &mut String, s: &str) {
+    let start = out.len();
+    out.push_str(s);
+    if let Some(added) = out.get_mut(start..) {
+        added.make_ascii_lowercase();
+    }
+}
+
+/// Case-insensitive field-name equality (RFC 9110 §5.1). Length and first byte go first:
+/// lookups run for every exchange against every header, and most names differ there.
+fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len()
+        && a.first().map(u8::to_ascii_lowercase) == b.first().map(u8::to_ascii_lowercase)
+        && a.eq_ignore_ascii_case(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `origin` is built by hand (no `format!`): the cases `format!` used to decide.
+    #[test]
+    fn origins_serialise_like_rfc_6454() {
+        let cases = [
+            ("https://Example.COM/x", "https://example.com"),
+            ("HTTPS://example.com:443/x", "https://example.com"),
+            ("http://example.com:80", "http://example.com"),
+            ("http://example.com:443/", "http://example.com:443"),
+            ("https://example.com:8443/a?b", "https://example.com:8443"),
+            ("wss://example.com/socket", "wss://example.com:443"),
+            ("ftp://example.com/f", "ftp://example.com"),
+            ("https://bücher.example/", "https://bücher.example"),
+            ("https://[::1]:65535/", "https://[::1]:65535"),
+        ];
+        for (url, want) in cases {
+            assert_eq!(UrlParts::parse(url).origin(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn header_names_compare_ignoring_ascii_case_only() {
+        let cases = [
+            ("Authorization", "authorization", true),
+            ("AUTHORIZATION", "authorization", true),
+            ("authorization", "authorizatio", false),
+            ("Cache-Control", "authorization", false), // same length, other first byte
+            ("xuthorization", "authorization", false),
+            ("authorizatioN", "authorization", true),
+            ("", "", true),
+            ("", "a", false),
+            ("É", "é", false), // not ASCII: RFC 9110 field names are tokens
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(same_name(a, b), want, "{a} vs {b}");
+            assert_eq!(same_name(b, a), want, "{b} vs {a}");
+        }
+    }
 
     #[test]
     fn header_lookup_is_case_insensitive_and_keeps_duplicates() {
