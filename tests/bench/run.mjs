@@ -90,7 +90,12 @@ if (n?.core) {
 const b = results.browser;
 if (b?.www) {
   const pr = b.www.pipelineMs / b.www.jsonParseMs;
-  row('Whole HAR pipeline (www, Chromium)', `${pr.toFixed(2)}× JSON.parse (${b.www.pipelineMs.toFixed(0)} ms vs ${b.www.jsonParseMs.toFixed(0)} ms, ${b.www.entries} entries, ${mb(statSync(harPath).size)})`, '≤ 2× JSON.parse', pr <= 2);
+  row('Whole HAR pipeline (www, Chromium)', `${pr.toFixed(2)}× JSON.parse (${b.www.pipelineMs.toFixed(0)} ms vs ${b.www.jsonParseMs.toFixed(0)} ms, ${b.www.entries} entries, ${mb(statSync(harPath).size)}; medians of ${b.www.pipelineRuns.length} rounds)`, '≤ 2× JSON.parse', pr <= 2);
+  // Round 1 is the first import after the browser started: the wasm still runs in V8's
+  // baseline tier while its hot functions are optimised. Later rounds reuse the optimised
+  // code, so the median is a warm round; a user's first import is this one.
+  const [cold, coldFloor] = [b.www.pipelineRuns[0], b.www.floorRuns[0]];
+  row('  first import after browser start (cold)', `${(cold / coldFloor).toFixed(2)}× JSON.parse (${cold.toFixed(0)} ms vs ${coldFloor.toFixed(0)} ms)`, '', undefined);
   row('  www peak memory', `JS heap ${mb(b.www.peakJsHeap)}, wasm ${mb(b.www.wasmMemory)}`, '', undefined);
 }
 if (b?.ingest) {
