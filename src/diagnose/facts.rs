@@ -919,6 +919,7 @@ pub fn resolve(base: &UrlParts<'_>, location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchange::{Body, Request, Response};
 
     /// [`Facts::identity`] skips headers by their first byte.
     #[test]
@@ -930,7 +931,6 @@ mod tests {
             );
         }
     }
-    use crate::exchange::{Body, Request, Response};
 
     fn post(url: &str, mime: &str, body: &str, status: u16) -> Exchange {
         Exchange {

@@ -99,8 +99,8 @@ impl Record {
             (s, _) => s,
         };
         let cred = f.auth_hash.or_else(|| f.req("cookie").map(hash));
-        // `METHOD origin/path → status`, built in place: `format!` here was a tenth of the
-        // engine's time.
+        // `METHOD origin/path → status`, built in place: with the origin's, this `format!`
+        // made `core::fmt` one of the engine's hottest paths (perf, 20k-entry HAR).
         let mut label =
             String::with_capacity(method.len() + f.origin.len() + f.url.path.len() + 16);
         label.push_str(&method);
