@@ -92,6 +92,11 @@ describe("www: big HAR import", () => {
     // Another path: choosing the same file again is not a change.
     const again = join(dir, "again.har");
     copyFileSync(file, again);
+    // Regression (flaky on a quiet machine once the engine got faster): a warm second
+    // import of this file can finish inside the 100 ms between two draws, before the bar
+    // and its Cancel ever show. A slowed-down CPU keeps the import long enough to cancel.
+    const cdp = await page.createCDPSession();
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 8 });
     await (await page.$("input.har-file")).uploadFile(again);
     // Clicked from inside the page as soon as it shows: the import does not wait.
     await page.waitForFunction(
@@ -103,6 +108,7 @@ describe("www: big HAR import", () => {
       { polling: "raf", timeout: 20000 },
     );
     await page.waitForFunction(() => /Import cancelled after/.test(document.querySelector(".notice").textContent), { timeout: 10000 });
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
     const count = () => page.$eval(".summary", (s) => Number((s.textContent.match(/^([\d,]+) requests?/) ?? [0, "-1"])[1].replace(/,/g, "")));
     await new Promise((r) => setTimeout(r, 300));
     const kept = await count();
