@@ -927,3 +927,47 @@ fn a_report_that_could_not_be_copied_is_offered_with_a_button() {
         .is_some());
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn input_buffer_calls_match_the_string_argument_calls() {
+    use authlens::web::bench_api;
+    use wasm_bindgen::JsCast;
+    // What a script does: TextEncoder.encodeInto straight into wasm memory.
+    let encode = |text: &str| -> usize {
+        let room = text.len() * 3;
+        let at = bench_api::input_buffer(room);
+        let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
+        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            at as u32,
+            room as u32,
+        );
+        let bytes = text.as_bytes();
+        view.subarray(0, bytes.len() as u32).copy_from(bytes);
+        bytes.len()
+    };
+    let same = |a: &js_sys::Array, b: &js_sys::Array| {
+        let words = |x: &js_sys::Array| format!("{:?}", js_sys::Array::from(&x.get(0)).to_vec());
+        assert_eq!(words(a), words(b));
+        assert_eq!(a.get(1).as_string(), b.get(1).as_string());
+    };
+    let challenges =
+        "Bearer realm=\"é\\\"x\", error=\"invalid_token\"\nBasic realm=\"a\", Digest nonce=1";
+    same(
+        &bench_api::parse_challenges_compact_input(encode(challenges)),
+        &bench_api::parse_challenges_compact(challenges),
+    );
+    let tokens = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIiwiZXhwIjoxfQ.c2ln\nnot-a-token";
+    same(
+        &bench_api::decode_jwt_compact_input(encode(tokens)),
+        &bench_api::decode_jwt_compact(tokens),
+    );
+    // Fewer bytes than were reserved: only those are read.
+    let text = "Basic realm=\"x\"";
+    let n = encode(text);
+    same(
+        &bench_api::parse_challenges_compact_input(n - 4),
+        &bench_api::parse_challenges_compact(&text[..n - 4]),
+    );
+    assert_eq!(&text[..n - 4], "Basic realm");
+}

@@ -12,6 +12,8 @@
 //!   first-glance fields of each token for JWTs ([`crate::jose::Compact`]). This is how the
 //!   panel's list uses decoding: results stay in wasm, the caller reads what it shows.
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -184,4 +186,61 @@ pub fn decode_jwt_compact(joined: &str) -> js_sys::Array {
     let compact = jose::Compact::summarize_joined(joined);
     let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
     pair(numbers.into(), &compact.strings)
+}
+
+thread_local! {
+    /// Where a caller writes its input directly ([`input_buffer`]).
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes room for `len` bytes of input inside wasm memory and returns where they start,
+/// as a byte offset into `wasm_memory().buffer`; a `*_input(written)` function then reads the
+/// first `written` bytes.
+///
+/// This is the cheap way in for text: `TextEncoder.encodeInto(text, new Uint8Array(
+/// memory.buffer, offset, len))` encodes natively, where passing a string argument costs
+/// the glue's per-character copy loop (about 1 ns a character, as much as a challenge
+/// parse). Any call into wasm may grow memory and detach old views, so take the view
+/// after this call and use it before the next. Room for `len` bytes of UTF-8 is enough for
+/// any string of `len / 3` UTF-16 units.
+#[wasm_bindgen]
+pub fn input_buffer(len: usize) -> usize {
+    INPUT.with(|input| {
+        let mut input = input.borrow_mut();
+        input.clear();
+        input.resize(len, 0);
+        input.as_ptr() as usize
+    })
+}
+
+/// Runs `f` on the first `written` bytes of the input buffer (fewer if the buffer is
+/// shorter), as text: input that is not UTF-8 is decoded lossily, which `encodeInto`
+/// never produces.
+fn with_input<R>(written: usize, f: impl FnOnce(&str) -> R) -> R {
+    INPUT.with(|input| {
+        let input = input.borrow();
+        let bytes = input.get(..written).unwrap_or(&input);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => f(text),
+            Err(_) => f(&String::from_utf8_lossy(bytes)),
+        }
+    })
+}
+
+/// The module's memory, for views over [`input_buffer`] and over results left in wasm.
+#[wasm_bindgen]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// [`parse_challenges_compact`] on the first `written` bytes of [`input_buffer`].
+#[wasm_bindgen]
+pub fn parse_challenges_compact_input(written: usize) -> js_sys::Array {
+    with_input(written, parse_challenges_compact)
+}
+
+/// [`decode_jwt_compact`] on the first `written` bytes of [`input_buffer`].
+#[wasm_bindgen]
+pub fn decode_jwt_compact_input(written: usize) -> js_sys::Array {
+    with_input(written, decode_jwt_compact)
 }

@@ -108,6 +108,19 @@ function jwtFields(h, c) {
   keep(Object.keys(c).length);
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * Writes `text` as UTF-8 straight into wasm memory (`input_buffer`), for the `*_input`
+ * functions: `encodeInto` is native, where a string argument goes through the glue's
+ * per-character loop. Returns the bytes written.
+ */
+export function encodeInput(wasm, text) {
+  const room = text.length * 3;
+  const at = wasm.input_buffer(room);
+  return encoder.encodeInto(text, new Uint8Array(wasm.wasm_memory().buffer, at, room)).written;
+}
+
 /** JWT stride of `decode_jwt_compact` (jose::COMPACT_STRIDE). */
 const JWT_STRIDE = 18;
 
@@ -133,6 +146,13 @@ export function jwtFieldContenders(wasm) {
     },
     'authlens (compact batch)': (tokens) => {
       const [n, s] = wasm.decode_jwt_compact(tokens.join('\n'));
+      for (let o = 0; o < n.length; o += JWT_STRIDE) {
+        for (let k = 0; k < 6; k++) keep(n[o + k]);
+        for (let k = 6; k < JWT_STRIDE; k += 2) keep(n[o + k] < 0 ? undefined : s.slice(n[o + k], n[o + k] + n[o + k + 1]));
+      }
+    },
+    'authlens (compact batch, encodeInto)': (tokens) => {
+      const [n, s] = wasm.decode_jwt_compact_input(encodeInput(wasm, tokens.join('\n')));
       for (let o = 0; o < n.length; o += JWT_STRIDE) {
         for (let k = 0; k < 6; k++) keep(n[o + k]);
         for (let k = 6; k < JWT_STRIDE; k += 2) keep(n[o + k] < 0 ? undefined : s.slice(n[o + k], n[o + k] + n[o + k + 1]));
@@ -222,6 +242,11 @@ export function challengeFieldContenders(wasm) {
     'authlens (compact batch)': (values) => {
       const joined = values.join('\n');
       const [words, strings] = wasm.parse_challenges_compact(joined);
+      readChallengeWords(joined, words, strings, touch);
+    },
+    'authlens (compact batch, encodeInto)': (values) => {
+      const joined = values.join('\n');
+      const [words, strings] = wasm.parse_challenges_compact_input(encodeInput(wasm, joined));
       readChallengeWords(joined, words, strings, touch);
     },
   };

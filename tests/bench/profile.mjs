@@ -3,7 +3,7 @@
 // different code (HAR reading, diagnosis, the log, drawing, copies across the wasm
 // boundary), then self time aggregated by function.
 //
-//   node profile.mjs --pkg DIR [--root ../..] [--entries 20000]
+//   node profile.mjs --pkg DIR [--root ../..] [--entries 20000] [--warm] [--save FILE]
 //
 // DIR must hold a wasm-bindgen `--target web` build that still has its name section, e.g.
 //   wasm-bindgen --target web --no-typescript --keep-debug --out-dir target/prof-pkg \
@@ -17,7 +17,7 @@
 // function (wasm-opt -Oz inlines every single-caller function into its caller) leaves the
 // import unoptimised for hundreds of ms. For names there, run the DIR build through
 // `wasm-opt -Oz -g` (the flags of `make build` plus -g): the sizes are then the shipped ones.
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -30,6 +30,7 @@ const arg = (name, dflt) => {
 const root = resolve(arg('root', '../..'));
 const pkg = resolve(arg('pkg', join(root, 'dist/pkg')));
 const count = Number(arg('entries', 20000));
+const warm = process.argv.includes('--warm');
 
 // Copies of dist/www and dist/chrome with the profiling build of the wasm.
 const tmp = mkdtempSync(join(tmpdir(), 'authlens-prof-'));
@@ -111,14 +112,22 @@ const demo = await startDemo(join(root, 'target/release/authlens'), join(tmp, 'w
 const panel = await serveDir(join(tmp, 'chrome'));
 try {
   let page = await browser.newPage();
-  await page.goto(`${demo.url}analyzer/`, { waitUntil: 'load' });
-  await page.waitForSelector('input.har-file');
-  let profile = await profiled(page, async () => {
+  const importHar = async () => {
     const input = await page.$('input.har-file');
     await input.uploadFile(join(root, 'target/bench/har-20k.har'));
     await page.waitForFunction(() => /Imported/.test(document.querySelector('.statusbar .notice')?.textContent ?? ''), { timeout: 600_000, polling: 100 });
-  });
-  console.log('www: HAR import, by part');
+  };
+  // --warm: one import first, then a reload, so the profiled import runs the wasm V8 has
+  // already optimised (the median round of `make bench`); without it, the cold first one.
+  for (let round = warm ? 2 : 1; round > 0; round--) {
+    await page.goto(`${demo.url}analyzer/`, { waitUntil: 'load' });
+    await page.waitForSelector('input.har-file');
+    if (round > 1) await importHar();
+  }
+  let profile = await profiled(page, importHar);
+  // --save FILE: the raw CPU profile, for DevTools' Performance panel or ad-hoc queries.
+  if (arg('save')) writeFileSync(arg('save'), JSON.stringify(profile));
+  console.log(`www: HAR import (${warm ? 'warm' : 'cold'}), by part`);
   for (const l of groups(profile, GROUPS)) console.log(l);
   console.log('www: HAR import, self time by function');
   for (const l of top(profile)) console.log(l);

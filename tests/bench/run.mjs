@@ -73,7 +73,9 @@ if (n) {
     const js = Object.keys(res).filter((k) => !k.startsWith('authlens'));
     const best = js.reduce((a, b) => (res[a] <= res[b] ? a : b));
     for (const k of Object.keys(res)) row(`  ${title} (fields): ${k}`, `${fmtNs(res[k])}/${unit}`, '', undefined);
-    return { best, bestNs: res[best], compact: res['authlens (compact batch)'] };
+    // authlens: its fastest batched way in (a string argument, or encodeInto into wasm memory).
+    const ours = Object.keys(res).filter((k) => k.startsWith('authlens')).reduce((a, b) => (res[a] <= res[b] ? a : b));
+    return { best, bestNs: res[best], compact: res[ours] };
   };
   const jf = fieldsVs('JWT 1 KiB', n.fields.jwt1k, 'token');
   fieldsVs('JWT 8 KiB', n.fields.jwt8k, 'token');
