@@ -88,7 +88,10 @@ fn headers() -> impl Strategy<Value = Headers> {
         Headers(
             pairs
                 .into_iter()
-                .map(|(name, value)| Header { name, value })
+                .map(|(name, value)| Header {
+                    name: name.into(),
+                    value,
+                })
                 .collect(),
         )
     })
