@@ -831,12 +831,24 @@ impl<'a> Facts<'a> {
             }
         }
         let ip = self.ex.server_ip.as_deref().map(|ip| ("server ip", ip));
-        for (n, v) in IDENTITY_HEADERS
-            .iter()
-            .zip(found)
-            .filter_map(|(n, v)| v.map(|v| (*n, v)))
-            .chain(ip)
-        {
+        let parts = || {
+            IDENTITY_HEADERS
+                .iter()
+                .zip(found)
+                .filter_map(|(n, v)| v.map(|v| (*n, v)))
+                .chain(ip)
+        };
+        // Sized once (at most the cut plus the part that crossed it): grown push by push,
+        // this was ~5 allocations for every exchange with a server address.
+        let mut room = 0;
+        for (n, v) in parts() {
+            room += if room == 0 { 0 } else { 2 } + n.len() + 2 + v.len();
+            if room >= MAX {
+                break;
+            }
+        }
+        text.reserve_exact(room);
+        for (n, v) in parts() {
             if !text.is_empty() {
                 text.push_str("; ");
             }

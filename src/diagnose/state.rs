@@ -101,8 +101,15 @@ impl Record {
         let cred = f.auth_hash.or_else(|| f.req("cookie").map(hash));
         // `METHOD origin/path → status`, built in place: with the origin's, this `format!`
         // made `core::fmt` one of the engine's hottest paths (perf, 20k-entry HAR).
-        let mut label =
-            String::with_capacity(method.len() + f.origin.len() + f.url.path.len() + 16);
+        // Sized exactly (" → " is 5 bytes, the status at most 8), so that the boxing below
+        // does not reallocate.
+        let status_len = match f.status {
+            0 => "(failed)".len(),
+            s => itoa::Buffer::new().format(s).len(),
+        };
+        let mut label = String::with_capacity(
+            method.len() + 1 + f.origin.len() + f.url.path.len() + 5 + status_len,
+        );
         label.push_str(&method);
         label.push(' ');
         label.push_str(&f.origin);

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::diagnose::Config;
-use crate::har::{sanitization, HarDocument, HarReader};
+use crate::har::{sanitization, HarDocument, HarReader, SanitizationSignal};
 
 use super::app::{App, Incoming, Msg, NoticeKind, Progress};
 use super::slice::{self, Job};
@@ -75,9 +75,21 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
                 } else {
                     held.extend(incoming);
                 }
-                if !judged && (read_all || sample.exchanges.len() >= SANITIZATION_SAMPLE) {
+                // A credential header anywhere in the sample settles the verdict (not
+                // sanitized) whatever else the sample holds, so a file that shows one in its
+                // first batch is judged at once: nothing more is copied into the sample or
+                // held back from the analyser.
+                let verdict = (!judged).then(|| sanitization(&sample));
+                let settled = verdict.as_ref().is_some_and(|v| {
+                    read_all
+                        || sample.exchanges.len() >= SANITIZATION_SAMPLE
+                        || v.signals.iter().any(|s| {
+                            matches!(s, SanitizationSignal::CredentialHeaderPresent { .. })
+                        })
+                });
+                if let (true, Some(verdict)) = (settled, verdict) {
                     judged = true;
-                    let sanitized = sanitization(&sample).likely_sanitized;
+                    let sanitized = verdict.likely_sanitized;
                     sample = HarDocument::default();
                     app.dispatch(Msg::Reanalyze(Config {
                         credentials_removed_at_export: sanitized,
