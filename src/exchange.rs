@@ -4,8 +4,6 @@
 //! becomes. Headers keep their order and duplicates, because RFC 9110 §5.3 lets a
 //! recipient combine repeated fields only for list-based fields, and `Set-Cookie` never.
 
-use std::borrow::Cow;
-
 use serde::Serialize;
 
 use crate::time::Timestamp;
@@ -13,9 +11,8 @@ use crate::time::Timestamp;
 /// One header field as sent on the wire (name case preserved).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Header {
-    /// Field name, case as captured: a static string for the common names
-    /// ([`header_name`]), so the usual fields of a capture cost no allocation of their own.
-    pub name: Cow<'static, str>,
+    /// Field name, case as captured.
+    pub name: String,
     /// Field value, as captured.
     pub value: String,
 }
@@ -32,10 +29,9 @@ impl Headers {
     }
 
     /// Appends a field, keeping earlier ones with the same name.
-    pub fn push(&mut self, name: impl AsRef<str>, value: impl Into<String>) {
-        let name = name.as_ref();
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.push(Header {
-            name: well_known_name(name).map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed),
+            name: name.into(),
             value: value.into(),
         });
     }
@@ -93,223 +89,13 @@ impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
         Self(
             iter.into_iter()
                 .map(|(n, v)| Header {
-                    name: header_name(n.into()),
+                    name: n.into(),
                     value: v.into(),
                 })
                 .collect(),
         )
     }
 }
-
-/// `name` as a static string when it is a common header name in the case browsers
-/// capture it (HTTP/2 and HTTP/3 lowercase, RFC 9113 §8.2.1; HTTP/1.1 as usually
-/// written), otherwise owned. A capture repeats a few dozen names on every entry: a
-/// 20k-entry HAR read ~16 names per entry, each its own allocation before this.
-pub fn header_name(name: impl Into<Cow<'static, str>> + AsRef<str>) -> Cow<'static, str> {
-    match well_known_name(name.as_ref()) {
-        Some(known) => Cow::Borrowed(known),
-        None => name.into(),
-    }
-}
-
-/// The static copy of `name` when it is in [`WELL_KNOWN_NAMES`] (case-sensitive: the
-/// captured case is kept).
-pub fn well_known_name(name: &str) -> Option<&'static str> {
-    // Open addressing over a table built at compile time: one or two probes. A binary
-    // search over the list cost more per header than the allocation it saves.
-    let b = name.as_bytes();
-    let mut slot = name_hash(b);
-    for _ in 0..NAME_SLOTS.len() {
-        let index = *NAME_SLOTS.get(slot)?;
-        let known = WELL_KNOWN_NAMES.get(usize::from(index).checked_sub(1)?)?;
-        if known.as_bytes() == b {
-            return Some(known);
-        }
-        slot = (slot + 1) % SLOT_COUNT;
-    }
-    None
-}
-
-/// Slots in [`NAME_SLOTS`].
-const SLOT_COUNT: usize = 512;
-
-/// Where a name's probe starts in [`NAME_SLOTS`]: from its length, first two and last bytes.
-const fn name_hash(b: &[u8]) -> usize {
-    let (first, second, last) = match b {
-        [] => (0, 0, 0),
-        [f] => (*f as usize, 0, *f as usize),
-        [f, l] => (*f as usize, *l as usize, *l as usize),
-        [f, s, .., l] => (*f as usize, *s as usize, *l as usize),
-    };
-    // Constants chosen by a search for the fewest probes over the table (two at most;
-    // a test checks).
-    let x = b.len().wrapping_mul(32291)
-        ^ first.wrapping_mul(4047)
-        ^ second.wrapping_mul(3055)
-        ^ last.wrapping_mul(1015);
-    (x ^ (x >> 7)) % SLOT_COUNT
-}
-
-/// [`WELL_KNOWN_NAMES`] as an open-addressing table: each slot holds a name's index plus
-/// one, or 0 when empty. Four times the names, so probes stay short.
-// Indexing is checked by the compiler here: the table is built at compile time, and an
-// index out of bounds fails the build.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const NAME_SLOTS: [u16; SLOT_COUNT] = {
-    let mut slots = [0u16; SLOT_COUNT];
-    let mut i = 0;
-    while i < WELL_KNOWN_NAMES.len() {
-        let mut slot = name_hash(WELL_KNOWN_NAMES[i].as_bytes());
-        while slots[slot] != 0 {
-            slot = (slot + 1) % SLOT_COUNT;
-        }
-        slots[slot] = (i + 1) as u16;
-        i += 1;
-    }
-    slots
-};
-
-/// Header names common enough in captures to keep one static copy of each (sorted by
-/// length, then bytes, so a repeat is easy to spot; a test checks).
-pub const WELL_KNOWN_NAMES: &[&str] = &[
-    "te",
-    "Age",
-    "Via",
-    "age",
-    "via",
-    "DPoP",
-    "Date",
-    "ETag",
-    "Etag",
-    "Host",
-    "Vary",
-    "date",
-    "dpop",
-    "etag",
-    "host",
-    "link",
-    "vary",
-    ":path",
-    "Accept",
-    "Cookie",
-    "Origin",
-    "Pragma",
-    "Server",
-    "accept",
-    "cf-ray",
-    "cookie",
-    "origin",
-    "pragma",
-    "server",
-    ":method",
-    ":scheme",
-    ":status",
-    "Expires",
-    "Referer",
-    "alt-svc",
-    "expires",
-    "referer",
-    "x-cache",
-    "Location",
-    "location",
-    "priority",
-    "X-Api-Key",
-    "report-to",
-    "sec-ch-ua",
-    "x-api-key",
-    ":authority",
-    "Connection",
-    "Keep-Alive",
-    "Set-Cookie",
-    "User-Agent",
-    "connection",
-    "keep-alive",
-    "set-cookie",
-    "user-agent",
-    "x-amz-cf-id",
-    "Content-Type",
-    "X-Powered-By",
-    "X-Request-ID",
-    "X-Request-Id",
-    "content-type",
-    "x-amz-cf-pop",
-    "x-csrf-token",
-    "x-powered-by",
-    "x-request-id",
-    "Accept-Ranges",
-    "Authorization",
-    "Cache-Control",
-    "If-None-Match",
-    "Last-Modified",
-    "accept-ranges",
-    "authorization",
-    "cache-control",
-    "if-none-match",
-    "last-modified",
-    "server-timing",
-    "Content-Length",
-    "content-length",
-    "sec-fetch-dest",
-    "sec-fetch-mode",
-    "sec-fetch-site",
-    "sec-fetch-user",
-    "Accept-Encoding",
-    "Accept-Language",
-    "Referrer-Policy",
-    "X-Frame-Options",
-    "accept-encoding",
-    "accept-language",
-    "cf-cache-status",
-    "referrer-policy",
-    "x-forwarded-for",
-    "x-frame-options",
-    "Content-Encoding",
-    "WWW-Authenticate",
-    "Www-Authenticate",
-    "X-Requested-With",
-    "content-encoding",
-    "content-language",
-    "sec-ch-ua-mobile",
-    "www-authenticate",
-    "x-requested-with",
-    "x-xss-protection",
-    "If-Modified-Since",
-    "Transfer-Encoding",
-    "if-modified-since",
-    "transfer-encoding",
-    "Proxy-Authenticate",
-    "proxy-authenticate",
-    "sec-ch-ua-platform",
-    "Proxy-Authorization",
-    "proxy-authorization",
-    "timing-allow-origin",
-    "Access-Control-Max-Age",
-    "X-Content-Type-Options",
-    "access-control-max-age",
-    "x-content-type-options",
-    "Content-Security-Policy",
-    "content-security-policy",
-    "Strict-Transport-Security",
-    "Upgrade-Insecure-Requests",
-    "strict-transport-security",
-    "upgrade-insecure-requests",
-    "cross-origin-opener-policy",
-    "Access-Control-Allow-Origin",
-    "access-control-allow-origin",
-    "Access-Control-Allow-Headers",
-    "Access-Control-Allow-Methods",
-    "access-control-allow-headers",
-    "access-control-allow-methods",
-    "cross-origin-resource-policy",
-    "Access-Control-Expose-Headers",
-    "Access-Control-Request-Method",
-    "access-control-expose-headers",
-    "access-control-request-method",
-    "Access-Control-Request-Headers",
-    "access-control-request-headers",
-    "Access-Control-Allow-Credentials",
-    "access-control-allow-credentials",
-];
 
 /// A message body as captured (HAR `postData` / `content`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -550,66 +336,6 @@ fn same_name(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// [`well_known_name`] binary-searches the table.
-    #[test]
-    fn well_known_names_are_sorted_by_length_then_bytes_without_repeats() {
-        for pair in WELL_KNOWN_NAMES.windows(2) {
-            let [a, b] = pair else { unreachable!() };
-            assert!(
-                (a.len(), a.as_bytes()) < (b.len(), b.as_bytes()),
-                "{a} before {b}"
-            );
-        }
-        for name in WELL_KNOWN_NAMES {
-            assert_eq!(well_known_name(name), Some(*name));
-        }
-    }
-
-    /// The lookup is meant to cost less than the allocation it saves: two probes at most.
-    #[test]
-    fn well_known_names_are_found_within_two_probes() {
-        let mut longest = 0;
-        for (i, name) in WELL_KNOWN_NAMES.iter().enumerate() {
-            let mut slot = name_hash(name.as_bytes());
-            let mut probes = 1;
-            while usize::from(NAME_SLOTS[slot]) != i + 1 {
-                slot = (slot + 1) % SLOT_COUNT;
-                probes += 1;
-            }
-            longest = longest.max(probes);
-        }
-        assert!(longest <= 2, "{longest} probes");
-    }
-
-    #[test]
-    fn header_names_keep_their_case_and_borrow_only_exact_matches() {
-        let cases = [
-            ("authorization", true),
-            ("Authorization", true),
-            ("AUTHORIZATION", false),
-            ("x-custom-thing", false),
-            ("", false),
-            ("authorizatio", false),
-            ("authorizationn", false),
-            ("é", false),
-        ];
-        for (name, borrowed) in cases {
-            let got = header_name(name.to_owned());
-            assert_eq!(got, name);
-            assert_eq!(matches!(got, Cow::Borrowed(_)), borrowed, "{name}");
-            let mut headers = Headers::new();
-            headers.push(name, "v");
-            assert_eq!(headers.0.first().map(|h| h.name.as_ref()), Some(name));
-            assert_eq!(
-                headers
-                    .0
-                    .first()
-                    .map(|h| matches!(h.name, Cow::Borrowed(_))),
-                Some(borrowed)
-            );
-        }
-    }
 
     /// `origin` is built by hand (no `format!`): the cases `format!` used to decide.
     #[test]

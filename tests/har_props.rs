@@ -88,10 +88,7 @@ fn headers() -> impl Strategy<Value = Headers> {
         Headers(
             pairs
                 .into_iter()
-                .map(|(name, value)| Header {
-                    name: name.into(),
-                    value,
-                })
+                .map(|(name, value)| Header { name, value })
                 .collect(),
         )
     })

@@ -81,7 +81,7 @@ fn chrome_export() {
     let pseudo: Vec<_> = doc.meta[0]
         .request_pseudo_headers
         .iter()
-        .map(|h| h.name.as_ref())
+        .map(|h| h.name.as_str())
         .collect();
     assert_eq!(pseudo, vec![":authority", ":method", ":path", ":scheme"]);
     assert!(!nav.request.headers.iter().any(|h| h.name.starts_with(':')));
@@ -561,40 +561,4 @@ fn entry_list_problems_table() {
         assert!(batch.done, "{json}");
         assert_eq!(batch.meta.len(), batch.exchanges.len());
     }
-}
-
-/// Common header names are not copied per entry (`exchange::header_name`), in either case
-/// browsers capture them; other names are kept as captured. The second entry has shapes
-/// the single-pass reader may hand to the general one (a nested object, a huge number).
-#[test]
-fn common_header_names_are_shared_and_others_are_kept_as_captured() {
-    use std::borrow::Cow;
-    let odd = br#"{"log":{"version":"1.2","entries":[
-        {"request":{"method":"GET","url":"https://a.example/","headers":[
-            {"name":"authorization","value":"Bearer x"},{"name":"X-Odd-Name","value":"1"}]},
-         "response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer"}]}},
-        {"request":{"method":"GET","url":"https://a.example/","headers":[
-            {"name":"Authorization","value":"Bearer x","comment":{"nested":[1]}},
-            {"name":"x-odd-name","value":"1"}], "extra": 1e400},
-         "response":{"status":401,"headers":[{"name":"www-authenticate","value":"Bearer"}]}}
-    ]}}"#;
-    let doc = parse_har(odd).unwrap();
-    assert_eq!(doc.exchanges.len(), 2);
-    for x in &doc.exchanges {
-        let names: Vec<(&str, bool)> = x
-            .request
-            .headers
-            .iter()
-            .chain(x.response.headers.iter())
-            .map(|h| (h.name.as_ref(), matches!(h.name, Cow::Borrowed(_))))
-            .collect();
-        assert_eq!(names.len(), 3, "{names:?}");
-        for (name, borrowed) in names {
-            assert_eq!(borrowed, !name.eq_ignore_ascii_case("x-odd-name"), "{name}");
-        }
-    }
-    assert_eq!(
-        doc.exchanges[1].request.headers.get("authorization"),
-        Some("Bearer x")
-    );
 }

@@ -242,7 +242,7 @@ pub fn from_request_with(
     let mut auth_values: Vec<(usize, &str)> = Vec::new();
     let mut dpop_headers: Vec<(usize, &str)> = Vec::new();
     for (index, h) in req.headers.iter().enumerate() {
-        let name: &str = &h.name;
+        let name = h.name.as_str();
         if name.eq_ignore_ascii_case("authorization")
             || name.eq_ignore_ascii_case("proxy-authorization")
         {

@@ -312,7 +312,7 @@ pub fn rebuild(ctx: &FixContext<'_>) -> Option<Rebuilt> {
         } else {
             mask_header(&h.name, &h.value)
         };
-        out.headers.push((h.name.to_string(), value));
+        out.headers.push((h.name.clone(), value));
     }
 
     let fresh_token = matches!(

@@ -1,13 +1,11 @@
 //! One HAR entry → one [`Exchange`] plus the HAR-only [`EntryMeta`].
 
-use std::borrow::Cow;
-
 use crate::diagnostic::Diagnostic;
 use crate::exchange::{Body, Exchange, Header, Headers, Request, Response};
 use crate::time::Timestamp;
 
 use super::model::{
-    Field, List, Name, Number, Obj, RawEntry, RawInitiator, RawPair, RawRequest, RawResponse, Text,
+    Field, List, Number, Obj, RawEntry, RawInitiator, RawPair, RawRequest, RawResponse, Text,
 };
 use super::{EntryMeta, Timings};
 
@@ -30,17 +28,6 @@ impl Ctx<'_> {
     }
 
     fn text(&mut self, field: Text, path: &str) -> Option<String> {
-        match field.0 {
-            Field::Value(v) => Some(v),
-            Field::Missing => None,
-            Field::Wrong(found) => {
-                self.wrong(path, found, "a string");
-                None
-            }
-        }
-    }
-
-    fn name(&mut self, field: Name, path: &str) -> Option<Cow<'static, str>> {
         match field.0 {
             Field::Value(v) => Some(v),
             Field::Missing => None,
@@ -108,7 +95,7 @@ impl Ctx<'_> {
                 }
             };
             let Some(name) = self
-                .name(pair.name, "header name")
+                .text(pair.name, "header name")
                 .filter(|n| !n.is_empty())
             else {
                 self.diagnostics.push(Diagnostic::warning(

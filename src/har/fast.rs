@@ -21,9 +21,9 @@ use std::marker::PhantomData;
 use serde::de::{IgnoredAny, Visitor};
 
 use super::model::{
-    Field, List, ListVisitor, Name, NameVisitor, Number, NumberVisitor, Obj, ObjVisitor, Present,
-    RawCache, RawContent, RawEntry, RawFrame, RawInitiator, RawPair, RawPostData, RawRequest,
-    RawResponse, RawStack, RawTimings, Text, TextVisitor,
+    Field, List, ListVisitor, Number, NumberVisitor, Obj, ObjVisitor, Present, RawCache,
+    RawContent, RawEntry, RawFrame, RawInitiator, RawPair, RawPostData, RawRequest, RawResponse,
+    RawStack, RawTimings, Text, TextVisitor,
 };
 use super::scan::{ENTRY_DEPTH, MAX_DEPTH};
 
@@ -439,10 +439,6 @@ impl<'a> Parser<'a> {
         self.scalar(TextVisitor)
     }
 
-    fn name(&mut self) -> Option<Name> {
-        self.scalar(NameVisitor)
-    }
-
     fn number(&mut self) -> Option<Number> {
         self.scalar(NumberVisitor)
     }
@@ -692,7 +688,7 @@ fn raw_pair(p: &mut Parser<'_>, level: usize) -> Option<RawPair> {
         match key {
             "name" => {
                 once(&mut seen, 0)?;
-                pair.name = p.name()?;
+                pair.name = p.text()?;
             }
             "value" => {
                 once(&mut seen, 1)?;

@@ -6,15 +6,12 @@
 //! write `null` for absent strings). Only malformed JSON, or nesting deeper than serde's
 //! limit, fails an entry.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-
-use crate::exchange::{header_name, well_known_name};
 
 /// A field as found: absent (or `null`), usable, or of the wrong JSON type.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,11 +47,6 @@ impl<T> Field<T> {
 /// A string field; numbers and booleans are accepted and printed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Text(pub Field<String>);
-
-/// A header or parameter name: a [`Text`] that borrows the common header names
-/// ([`crate::exchange::header_name`]) instead of copying them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Name(pub Field<Cow<'static, str>>);
 
 /// A number field; numeric strings are accepted.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -160,52 +152,6 @@ impl<'de> Visitor<'de> for TextVisitor {
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(TextVisitor)
-    }
-}
-
-/// How a [`Name`] reads each JSON type: as [`TextVisitor`] does, except that a common
-/// header name is not copied (also used by the fast path in `fast`).
-pub(crate) struct NameVisitor;
-
-impl<'de> Visitor<'de> for NameVisitor {
-    type Value = Name;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Name, E> {
-        let name = well_known_name(v).map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed);
-        Ok(Name(Field::Value(name)))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Name, E> {
-        Ok(Name(Field::Value(header_name(v))))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Name, E> {
-        Ok(Name(Field::Value(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Name, E> {
-        Ok(Name(Field::Value(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Name, E> {
-        Ok(Name(Field::Value(Cow::Owned(v.to_string()))))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Name, E> {
-        Ok(Name(Field::Value(Cow::Owned(v.to_string()))))
-    }
-
-    missing_on_null!(Name);
-    wrong_containers!(Name);
-}
-
-impl<'de> Deserialize<'de> for Name {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NameVisitor)
     }
 }
 
@@ -466,7 +412,7 @@ pub(crate) struct RawResponse {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct RawPair {
-    pub name: Name,
+    pub name: Text,
     pub value: Text,
 }
 
