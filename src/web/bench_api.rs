@@ -242,5 +242,54 @@ pub fn parse_challenges_compact_input(written: usize) -> js_sys::Array {
 /// [`decode_jwt_compact`] on the first `written` bytes of [`input_buffer`].
 #[wasm_bindgen]
 pub fn decode_jwt_compact_input(written: usize) -> js_sys::Array {
-    with_input(written, decode_jwt_compact)
+    JWT_FIELDS.with(|fields| {
+        let (compact, scratch) = &mut *fields.borrow_mut();
+        summarize_input(written, compact, scratch);
+        let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
+        pair(numbers.into(), &compact.strings)
+    })
+}
+
+thread_local! {
+    /// The last [`decode_jwt_fields_input`] result and the buffers reused between batches.
+    static JWT_FIELDS: RefCell<(jose::Compact, jose::CompactScratch)> =
+        RefCell::new(Default::default());
+}
+
+/// Summarizes the first `written` bytes of [`input_buffer`] into `compact`. The bytes are
+/// read directly, without a UTF-8 pass over the whole input: the fast path only takes
+/// tokens of base64url symbols, and the others are read as [`with_input`] reads them.
+fn summarize_input(
+    written: usize,
+    compact: &mut jose::Compact,
+    scratch: &mut jose::CompactScratch,
+) {
+    INPUT.with(|input| {
+        let input = input.borrow();
+        let bytes = input.get(..written).unwrap_or(&input);
+        compact.summarize_into(bytes, scratch);
+    });
+}
+
+/// [`decode_jwt_compact_input`] that leaves the numbers in wasm memory: summarizes the
+/// `\n`-separated tokens in the first `written` bytes of [`input_buffer`] and returns
+/// the `strings`; the numbers ([`jose::COMPACT_STRIDE`] per token, layout in
+/// [`jose::Compact`]) stay at [`jwt_fields_numbers`] until the next call. Reading them
+/// through a `Float64Array` view costs no copy and no JavaScript object per batch.
+#[wasm_bindgen]
+pub fn decode_jwt_fields_input(written: usize) -> String {
+    JWT_FIELDS.with(|fields| {
+        let (compact, scratch) = &mut *fields.borrow_mut();
+        summarize_input(written, compact, scratch);
+        // Taken, not copied: the glue copies it out once and frees it.
+        std::mem::take(&mut compact.strings)
+    })
+}
+
+/// Where the numbers of the last [`decode_jwt_fields_input`] start, as a byte offset into
+/// `wasm_memory().buffer` (8-byte aligned): `new Float64Array(buffer, offset, 18 * tokens)`.
+/// Valid until the next call into the module (which may grow memory and move them).
+#[wasm_bindgen]
+pub fn jwt_fields_numbers() -> usize {
+    JWT_FIELDS.with(|fields| fields.borrow().0.numbers.as_ptr() as usize)
 }
