@@ -64,7 +64,7 @@ fn once(seen: &mut u32, bit: u32) -> Option<()> {
 
 /// Index of the first `"`, `\` or control byte at or after `i`. Eight bytes at a time:
 /// strings (header values, tokens, bodies) are most of a HAR file.
-pub(crate) fn special(b: &[u8], mut i: usize) -> Option<usize> {
+fn special(b: &[u8], mut i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = b.get(i..i + 8) {

@@ -53,7 +53,7 @@
 //! which silently drops `Authorization`, `Cookie` and `Set-Cookie`.
 
 mod entry;
-pub(crate) mod fast;
+mod fast;
 mod model;
 mod reader;
 mod sanitize;
