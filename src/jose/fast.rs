@@ -994,84 +994,94 @@ mod tests {
     }
 
     /// Raw JSON values, many of them the ones serde_json reads its own way.
+    /// Raw JSON values: mostly ones the fast path reads itself, some that it hands on or
+    /// that make the text invalid JSON.
     fn raw_value() -> impl Strategy<Value = String> {
-        let odd = prop::sample::select(vec![
+        let plain = prop::sample::select(vec![
             r#""a\/b""#,
             r#""q\"\\\b\f\n\r\t""#,
-            r#""\u00e9t\u00E9""#,
+            r#""\u00e9t\u00E9\u0000""#,
+            "\"é😀\"",
+            "-0",
+            "0",
+            "123456789012345678",
+            "-123456789012345678",
+            "true",
+            "false",
+            "null",
+            "[]",
+            "{}",
+            "[ \"x\" , 1 ]",
+            "{\"a\":{\"b\":[1,{\"c\":null}]}}",
+            "[\"first\",{\"x\":[]}]",
+            "[1,\"second\"]",
+            "[\"😀\",\"b\"]",
+            r#"["a\/b"]"#,
+        ])
+        .prop_map(str::to_string);
+        let odd = prop::sample::select(vec![
             r#""\ud83d\ude00""#,
             r#""\ud83d""#,
             r#""\x""#,
-            "\"é😀\"",
             "\"tab\there\"",
             "\"unterminated",
             "1.5",
             "1e3",
             "1E+2",
             "1e400",
-            "-0",
-            "0",
             "01",
             "-",
             "-01",
-            "123456789012345678",
             "1234567890123456789",
-            "-123456789012345678",
             "18446744073709551616",
-            "true",
-            "false",
-            "null",
             "tru",
             "nul",
-            "[]",
-            "{}",
-            "[ \"x\" , 1 ]",
             "[1,]",
             "[,1]",
-            "{\"a\":{\"b\":[1,{\"c\":null}]}}",
             "{\"a\" 1}",
             "{\"a\":1,}",
             "{\"a\":1,\"a\":2}",
-            "[\"first\",{\"x\":[]}]",
-            "[1,\"second\"]",
             "",
         ])
         .prop_map(str::to_string);
-        let json = any::<i64>().prop_map(|n| n.to_string()).boxed().prop_union(
-            "[a-z \\-/é\"\\\\]{0,12}"
-                .prop_map(|s| serde_json::Value::String(s).to_string())
-                .boxed(),
-        );
         prop_oneof![
-            4 => odd,
-            3 => json,
+            6 => plain,
+            4 => any::<i64>().prop_map(|n| n.to_string()),
+            4 => "[a-z \\-/é\"\\\\😀]{0,12}".prop_map(|s| serde_json::Value::String(s).to_string()),
+            1 => odd,
+            // Around the depth limit, and far beyond serde_json's.
             1 => (1usize..140).prop_map(|d| format!("{}1{}", "[".repeat(d), "]".repeat(d))),
-            1 => (1usize..60).prop_map(|d| format!("{}1{}", "{\"a\":[".repeat(d), "]}".repeat(d))),
+            1 => (1usize..30).prop_map(|d| format!("{}1{}", "{\"a\":[".repeat(d), "]}".repeat(d))),
         ]
     }
 
     fn member_name() -> impl Strategy<Value = String> {
         prop_oneof![
-            3 => prop::sample::select(vec![
-                "alg", "typ", "kid", "enc", "cty", "iss", "sub", "aud", "exp", "iat", "nbf",
-                "scope", "a\\/b", "\\u0061", "x", "é",
+            8 => prop::sample::select(vec![
+                "alg", "typ", "kid", "cty", "iss", "sub", "aud", "exp", "iat", "nbf", "scope",
             ])
             .prop_map(str::to_string),
-            1 => "[a-z]{1,4}",
+            4 => "[a-z]{1,6}",
+            // An escape in a name, non-ASCII, `enc`.
+            1 => prop::sample::select(vec!["a\\/b", "\\u0061", "é", "enc"]).prop_map(str::to_string),
         ]
     }
 
-    /// A JSON object as text, members possibly repeated, with odd whitespace.
-    fn raw_object(first: Option<&'static [&'static str]>) -> impl Strategy<Value = String> {
+    /// A JSON object as text with up to `most` members, possibly repeated, and odd
+    /// whitespace; `alg` first when `algs` are given.
+    fn raw_object(
+        algs: Option<&'static [&'static str]>,
+        most: usize,
+    ) -> impl Strategy<Value = String> {
         let ws = prop::sample::select(vec!["", "", "", " ", "\n\t", "\r"]);
-        let firsts: Vec<&'static str> = first.unwrap_or(&["\"RS256\""]).to_vec();
+        let firsts: Vec<&'static str> = algs.unwrap_or(&["\"RS256\""]).to_vec();
         (
             // The payload has an `alg` claim now and then, which means nothing there.
             prop::option::weighted(
-                if first.is_some() { 0.9 } else { 0.1 },
+                if algs.is_some() { 0.95 } else { 0.1 },
                 prop::sample::select(firsts),
             ),
-            proptest::collection::vec((member_name(), raw_value(), ws.clone()), 0..8),
+            proptest::collection::vec((member_name(), raw_value(), ws.clone()), 0..most),
             ws,
         )
             .prop_map(|(alg, members, pad)| {
@@ -1088,16 +1098,81 @@ mod tests {
 
     /// A token: header and claims as text, signature bytes, then maybe some damage.
     fn token_text() -> impl Strategy<Value = String> {
-        let header = raw_object(Some(&[
-            "\"RS256\"",
-            "\"HS256\"",
-            "\"none\"",
-            "\"NONE\"",
-            "5",
-            "\"a\\/b\"",
-        ]));
+        prop_oneof![clean_token(), hostile_token()]
+    }
+
+    /// A token as issuers write them: the fast path's own ground (valid JSON without
+    /// duplicates, a signature), still with escapes, non-ASCII, odd numbers and nesting.
+    fn clean_token() -> impl Strategy<Value = String> {
+        let names = || {
+            prop_oneof![
+                prop::sample::select(vec![
+                    "typ", "kid", "cty", "iss", "sub", "aud", "exp", "iat", "nbf", "scope",
+                ])
+                .prop_map(str::to_string),
+                "[a-z_]{1,8}",
+            ]
+        };
+        // Values the fast path reads: no floats, no 19-digit numbers, not too deep.
+        let value = || {
+            prop_oneof![
+                4 => raw_value().prop_filter("read by the fast path", |v| {
+                    !v.contains(['.', 'e', 'E']) && !v.contains("[[[[[[[[[[[[[[[[[[[[")
+                        && serde_json::from_str::<serde_json::Value>(v).is_ok()
+                        && v.trim_start_matches('-').len() < 19
+                }),
+                2 => (-(10i64.pow(17))..10i64.pow(17)).prop_map(|n| n.to_string()),
+                2 => "[a-z \\-/é\"\\\\😀]{0,12}".prop_map(|s| serde_json::Value::String(s).to_string()),
+                1 => proptest::collection::vec("[a-z:/.é]{0,10}", 0..4)
+                    .prop_map(|aud| serde_json::json!(aud).to_string()),
+            ]
+        };
+        (
+            prop::sample::select(vec!["RS256", "ES256", "HS512", "EdDSA"]),
+            proptest::collection::btree_map(names(), value(), 0..3),
+            proptest::collection::btree_map(names(), value(), 0..8),
+            proptest::collection::vec(any::<u8>(), 1..300),
+        )
+            .prop_map(|(alg, header, claims, sig)| {
+                let object = |m: &std::collections::BTreeMap<String, String>| {
+                    m.iter()
+                        .map(|(k, v)| format!("\"{k}\":{v}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                let h = object(&header);
+                let h = format!(
+                    "{{\"alg\":\"{alg}\"{}{h}}}",
+                    if h.is_empty() { "" } else { "," }
+                );
+                format!(
+                    "{}.{}.{}",
+                    b64(&h),
+                    b64(&format!("{{{}}}", object(&claims))),
+                    encode(&sig, Alphabet::UrlSafe)
+                )
+            })
+    }
+
+    /// Anything goes: odd members and values, duplicates, other segment counts, a nested
+    /// token, stray characters.
+    fn hostile_token() -> impl Strategy<Value = String> {
+        let header = raw_object(
+            Some(&[
+                "\"RS256\"",
+                "\"HS256\"",
+                "\"ES256\"",
+                "\"PS256\"",
+                "\"EdDSA\"",
+                "\"none\"",
+                "\"NONE\"",
+                "5",
+                "\"a\\/b\"",
+            ]),
+            4,
+        );
         let payload = prop_oneof![
-            6 => raw_object(None),
+            6 => raw_object(None, 7),
             1 => Just(String::new()),
             1 => "\\PC{0,20}",
         ];
@@ -1125,6 +1200,23 @@ mod tests {
                 }
                 t
             })
+    }
+
+    /// The generators must reach the fast path often, or the property tests below would
+    /// only compare the full path with itself.
+    #[test]
+    fn generated_tokens_often_take_the_fast_path() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = token_text();
+        let taken = (0..1000)
+            .filter(|_| accepts(&strategy.new_tree(&mut runner).unwrap().current()))
+            .count();
+        assert!(
+            taken >= 250,
+            "only {taken} of 1000 generated tokens took the fast path"
+        );
     }
 
     proptest! {
