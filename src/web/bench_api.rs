@@ -11,6 +11,8 @@
 //!   into the caller's own string for challenges ([`crate::challenge::compact`]), the
 //!   first-glance fields of each token for JWTs ([`crate::jose::Compact`]). This is how the
 //!   panel's list uses decoding: results stay in wasm, the caller reads what it shows.
+//!   [`decode_jwt_fields_input`] goes one step further for JWTs: the text comes in through
+//!   [`input_buffer`] and the numbers stay in wasm memory for a `Float64Array` view.
 
 use std::cell::RefCell;
 
@@ -183,9 +185,12 @@ pub fn parse_challenges_compact(joined: &str) -> js_sys::Array {
 /// layout in [`jose::Compact`]; the counts are those of [`jose::decode`].
 #[wasm_bindgen]
 pub fn decode_jwt_compact(joined: &str) -> js_sys::Array {
-    let compact = jose::Compact::summarize_joined(joined);
-    let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
-    pair(numbers.into(), &compact.strings)
+    JWT_FIELDS.with(|fields| {
+        let (compact, scratch) = &mut *fields.borrow_mut();
+        compact.summarize_into(joined.as_bytes(), scratch);
+        let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
+        pair(numbers.into(), &compact.strings)
+    })
 }
 
 thread_local! {
@@ -254,7 +259,8 @@ pub fn decode_jwt_compact_input(written: usize) -> js_sys::Array {
 }
 
 thread_local! {
-    /// The last [`decode_jwt_fields_input`] result and the buffers reused between batches.
+    /// The last JWT summary ([`decode_jwt_fields_input`] reads its numbers from here) and
+    /// the buffers reused between batches.
     static JWT_FIELDS: RefCell<(jose::Compact, jose::CompactScratch)> =
         RefCell::new(Default::default());
 }
