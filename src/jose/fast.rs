@@ -4,7 +4,9 @@
 //! [`summarize`] already avoids `serde_json::Value`, but still pays for serde's visitors,
 //! a `split` per token and per segment (a byte-at-a-time `memchr` in wasm), UTF-8
 //! validation of the whole batch, and a hash sort per object. In the size-optimised wasm
-//! build that made the batched summary about 2.7 µs per 1 KiB token. This path:
+//! build that made the batched summary (`tests/bench/node.mjs`, fields task) 2.7 µs per
+//! 1 KiB token end to end, 1.9× faster than `jose`; this path makes it about 1.2 µs, of
+//! which the wasm call is 1.0 µs (Node 20, 2026-11-22). It:
 //!
 //! * base64url-decodes the header and the payload (RFC 7515 §7.1) into one reused buffer,
 //!   and finds the `.` that ends each segment as the first byte that is not a base64url
