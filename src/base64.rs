@@ -48,7 +48,7 @@ fn sextet(c: u8) -> Option<(u8, Option<Alphabet>)> {
 }
 
 /// Marks a byte that is not a plain symbol of the table's alphabet.
-const NOT_PLAIN: u8 = 0xFF;
+pub(crate) const NOT_PLAIN: u8 = 0xFF;
 
 /// Byte → sextet for the 64 symbols of one alphabet; [`NOT_PLAIN`] for everything else.
 // Only ever evaluated at compile time (the two tables below): an index out of range would
@@ -71,7 +71,9 @@ const fn table(s62: u8, s63: u8) -> [u8; 256] {
 }
 
 const STANDARD_TABLE: [u8; 256] = table(b'+', b'/');
-const URL_SAFE_TABLE: [u8; 256] = table(b'-', b'_');
+/// Byte → sextet for base64url (RFC 4648 §5); [`NOT_PLAIN`] for every other byte. Shared with
+/// the JOSE fast path, which decodes and finds segment ends in one pass.
+pub(crate) const URL_SAFE_TABLE: [u8; 256] = table(b'-', b'_');
 
 /// Decodes whole 4-symbol groups of plain `alphabet` symbols from the start of `input`, the
 /// common case of a well-formed token, a group at a time; returns how many input bytes it

@@ -68,6 +68,37 @@ proptest! {
         prop_assert!(jose::looks_like_jose(&t));
     }
 
+    /// The batch summary's fast path (`jose/fast.rs`) gives exactly the full path's numbers
+    /// and strings, for tokens with any claims (non-ASCII, escapes, nesting) and any damage.
+    #[test]
+    fn compact_summary_fast_path_equals_full_path(
+        tokens in proptest::collection::vec(
+            (json_object(), json_object(), proptest::collection::vec(any::<u8>(), 0..80), 0usize..1200, "[.\n=a ]{0,2}"),
+            1..4,
+        ),
+    ) {
+        let joined = tokens
+            .into_iter()
+            .map(|(mut header, claims, sig, cut, junk)| {
+                if cut % 5 != 0 {
+                    header["alg"] = json!("RS256");
+                    header.as_object_mut().unwrap().remove("enc");
+                }
+                let mut t = jose::encode_jws(&header, &claims, &sig);
+                if cut % 7 == 0 && t.is_char_boundary(cut.min(t.len())) {
+                    t.insert_str(cut.min(t.len()), &junk);
+                }
+                t
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let fast = jose::Compact::summarize_joined(&joined);
+        let full = jose::Compact::summarize_joined_full(&joined);
+        prop_assert_eq!(&fast.strings, &full.strings);
+        let bits = |c: &jose::Compact| c.numbers.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&fast), bits(&full));
+    }
+
     #[test]
     fn exp_verdict_matches_arithmetic(exp in -4_000_000_000i64..4_000_000_000, now in 0i64..4_000_000_000) {
         let t = jose::encode_jws(&json!({"alg":"ES256"}), &json!({"exp": exp}), b"s");

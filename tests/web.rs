@@ -971,3 +971,37 @@ fn input_buffer_calls_match_the_string_argument_calls() {
     );
     assert_eq!(&text[..n - 4], "Basic realm");
 }
+
+#[wasm_bindgen_test]
+fn jwt_fields_input_leaves_the_full_paths_numbers_in_memory() {
+    use authlens::web::bench_api;
+    use wasm_bindgen::JsCast;
+    let tokens = [
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIiwiZXhwIjoxfQ.c2ln",
+        "not-a-token",
+        "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.",
+        // {"alg":"ES256","kid":"clé"} . {"iss":"ïss","aud":["x"],"iat":-0}
+        "eyJhbGciOiJFUzI1NiIsImtpZCI6ImNsw6kifQ.eyJpc3MiOiLDr3NzIiwiYXVkIjpbIngiXSwiaWF0IjotMH0.c2ln",
+    ]
+    .join("\n");
+    let want = authlens::jose::Compact::summarize_joined_full(&tokens);
+    let at = bench_api::input_buffer(tokens.len());
+    let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
+    js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        at as u32,
+        tokens.len() as u32,
+    )
+    .copy_from(tokens.as_bytes());
+    let strings = bench_api::decode_jwt_fields_input(tokens.len());
+    let numbers = js_sys::Float64Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        bench_api::jwt_fields_numbers() as u32,
+        want.numbers.len() as u32,
+    )
+    .to_vec();
+    assert_eq!(strings, want.strings);
+    let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&numbers), bits(&want.numbers));
+    assert_eq!(numbers[0..3], [0.0, 0.0, 2.0]);
+}

@@ -12,11 +12,13 @@
 //! an error instead of a stack overflow (tested below).
 
 mod claims;
+mod fast;
 mod sha256;
 mod summary;
 mod validate;
 
 pub use claims::{ClaimsView, TimeClaim};
+pub use fast::CompactScratch;
 pub use sha256::{access_token_hash, jwk_thumbprint, sha256};
 pub use summary::{summarize, Compact, Scratch, Summary, COMPACT_STRIDE};
 pub use validate::{

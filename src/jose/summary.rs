@@ -17,7 +17,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode, Decoded, Form, MAX_TOKEN_BYTES};
+use super::{decode, CompactScratch, Decoded, Form, MAX_TOKEN_BYTES};
 use crate::base64::{self, Alphabet};
 
 /// The first-glance fields of one token.
@@ -368,48 +368,81 @@ pub struct Compact {
 
 impl Compact {
     /// Summarizes every `\n`-separated token of `joined`, in order.
+    ///
+    /// Well-formed JWS tokens take the fast path of `jose/fast.rs`; the others, and
+    /// anything it is not sure about, go through [`summarize`]. The output is exactly
+    /// [`Compact::summarize_joined_full`]'s.
     pub fn summarize_joined(joined: &str) -> Self {
-        let mut out = Compact {
-            numbers: Vec::with_capacity(COMPACT_STRIDE * (joined.len() / 512 + 1)),
-            strings: String::with_capacity(joined.len() / 8),
-        };
+        let mut out = Compact::default();
+        out.summarize_into(joined.as_bytes(), &mut CompactScratch::default());
+        out
+    }
+
+    /// [`Compact::summarize_joined`] into `self`, reusing its allocations and `scratch`
+    /// from batch to batch. `joined` may hold bytes that are not UTF-8: each token is then
+    /// read as [`String::from_utf8_lossy`] reads it.
+    pub fn summarize_into(&mut self, joined: &[u8], scratch: &mut CompactScratch) {
+        super::fast::summarize_into(joined, self, scratch);
+    }
+
+    /// The reference for [`Compact::summarize_joined`]: every token through [`summarize`],
+    /// without the batch fast path. For the differential tests and the fuzz target.
+    pub fn summarize_joined_full(joined: &str) -> Self {
+        let mut numbers = Vec::with_capacity(COMPACT_STRIDE * (joined.len() / 512 + 1));
+        let mut strings = Vec::with_capacity(joined.len() / 8);
         let mut units = 0usize;
         let mut scratch = Scratch::default();
         for token in joined.split('\n') {
             let s = summarize(token, &mut scratch);
-            let form = match s.form {
-                Form::Jws => 0.0,
-                Form::Jwe => 1.0,
-                Form::Malformed => 2.0,
-            };
-            let n = |v: Option<f64>| v.unwrap_or(f64::NAN);
-            #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-            out.numbers.extend([
-                form,
-                s.diagnostics as f64,
-                s.claim_count as f64,
-                n(s.exp),
-                n(s.iat),
-                n(s.nbf),
-            ]);
-            for field in [&s.alg, &s.typ, &s.kid, &s.iss, &s.sub, &s.aud] {
-                match field {
-                    Some(text) => {
-                        let len = if text.is_ascii() {
-                            text.len()
-                        } else {
-                            text.encode_utf16().count()
-                        };
-                        out.strings.push_str(text);
-                        #[allow(clippy::cast_precision_loss)]
-                        out.numbers.extend([units as f64, len as f64]);
-                        units += len;
-                    }
-                    None => out.numbers.extend([-1.0, 0.0]),
-                }
-            }
+            push_summary(&mut numbers, &mut strings, &s, &mut units);
         }
-        out
+        Compact {
+            numbers,
+            // Whole `str`s were appended, so this is UTF-8; lossy only to avoid a panic path.
+            strings: String::from_utf8(strings)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        }
+    }
+}
+
+/// Appends one token's summary to [`Compact`]'s numbers and (the bytes of) its strings;
+/// `units` is the UTF-16 length of the strings so far.
+pub(super) fn push_summary(
+    numbers: &mut Vec<f64>,
+    strings: &mut Vec<u8>,
+    s: &Summary<'_>,
+    units: &mut usize,
+) {
+    let form = match s.form {
+        Form::Jws => 0.0,
+        Form::Jwe => 1.0,
+        Form::Malformed => 2.0,
+    };
+    let n = |v: Option<f64>| v.unwrap_or(f64::NAN);
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    numbers.extend([
+        form,
+        s.diagnostics as f64,
+        s.claim_count as f64,
+        n(s.exp),
+        n(s.iat),
+        n(s.nbf),
+    ]);
+    for field in [&s.alg, &s.typ, &s.kid, &s.iss, &s.sub, &s.aud] {
+        match field {
+            Some(text) => {
+                let len = if text.is_ascii() {
+                    text.len()
+                } else {
+                    text.encode_utf16().count()
+                };
+                strings.extend_from_slice(text.as_bytes());
+                #[allow(clippy::cast_precision_loss)]
+                numbers.extend([*units as f64, len as f64]);
+                *units += len;
+            }
+            None => numbers.extend([-1.0, 0.0]),
+        }
     }
 }
 

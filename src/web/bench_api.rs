@@ -11,6 +11,8 @@
 //!   into the caller's own string for challenges ([`crate::challenge::compact`]), the
 //!   first-glance fields of each token for JWTs ([`crate::jose::Compact`]). This is how the
 //!   panel's list uses decoding: results stay in wasm, the caller reads what it shows.
+//!   [`decode_jwt_fields_input`] goes one step further for JWTs: the text comes in through
+//!   [`input_buffer`] and the numbers stay in wasm memory for a `Float64Array` view.
 
 use std::cell::RefCell;
 
@@ -183,9 +185,12 @@ pub fn parse_challenges_compact(joined: &str) -> js_sys::Array {
 /// layout in [`jose::Compact`]; the counts are those of [`jose::decode`].
 #[wasm_bindgen]
 pub fn decode_jwt_compact(joined: &str) -> js_sys::Array {
-    let compact = jose::Compact::summarize_joined(joined);
-    let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
-    pair(numbers.into(), &compact.strings)
+    JWT_FIELDS.with(|fields| {
+        let (compact, scratch) = &mut *fields.borrow_mut();
+        compact.summarize_into(joined.as_bytes(), scratch);
+        let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
+        pair(numbers.into(), &compact.strings)
+    })
 }
 
 thread_local! {
@@ -207,8 +212,11 @@ thread_local! {
 pub fn input_buffer(len: usize) -> usize {
     INPUT.with(|input| {
         let mut input = input.borrow_mut();
-        input.clear();
-        input.resize(len, 0);
+        // Grown, never cleared: the caller overwrites what it reads, and zeroing three
+        // bytes per character on every batch cost as much as the `encodeInto` itself.
+        if input.len() < len {
+            input.resize(len, 0);
+        }
         input.as_ptr() as usize
     })
 }
@@ -242,5 +250,55 @@ pub fn parse_challenges_compact_input(written: usize) -> js_sys::Array {
 /// [`decode_jwt_compact`] on the first `written` bytes of [`input_buffer`].
 #[wasm_bindgen]
 pub fn decode_jwt_compact_input(written: usize) -> js_sys::Array {
-    with_input(written, decode_jwt_compact)
+    JWT_FIELDS.with(|fields| {
+        let (compact, scratch) = &mut *fields.borrow_mut();
+        summarize_input(written, compact, scratch);
+        let numbers = js_sys::Float64Array::from(compact.numbers.as_slice());
+        pair(numbers.into(), &compact.strings)
+    })
+}
+
+thread_local! {
+    /// The last JWT summary ([`decode_jwt_fields_input`] reads its numbers from here) and
+    /// the buffers reused between batches.
+    static JWT_FIELDS: RefCell<(jose::Compact, jose::CompactScratch)> =
+        RefCell::new(Default::default());
+}
+
+/// Summarizes the first `written` bytes of [`input_buffer`] into `compact`. The bytes are
+/// read directly, without a UTF-8 pass over the whole input: the fast path only takes
+/// tokens of base64url symbols, and the others are read as [`with_input`] reads them.
+fn summarize_input(
+    written: usize,
+    compact: &mut jose::Compact,
+    scratch: &mut jose::CompactScratch,
+) {
+    INPUT.with(|input| {
+        let input = input.borrow();
+        let bytes = input.get(..written).unwrap_or(&input);
+        compact.summarize_into(bytes, scratch);
+    });
+}
+
+/// [`decode_jwt_compact_input`] that leaves the numbers in wasm memory: summarizes the
+/// `\n`-separated tokens in the first `written` bytes of [`input_buffer`] and returns
+/// the `strings`; the numbers ([`jose::COMPACT_STRIDE`] per token, layout in
+/// [`jose::Compact`]) stay at [`jwt_fields_numbers`] until the next call. Reading them
+/// through a `Float64Array` view costs no copy and no JavaScript object per batch.
+#[wasm_bindgen]
+pub fn decode_jwt_fields_input(written: usize) -> String {
+    JWT_FIELDS.with(|fields| {
+        let (compact, scratch) = &mut *fields.borrow_mut();
+        summarize_input(written, compact, scratch);
+        // Taken, not copied: the glue copies it out once and frees it.
+        std::mem::take(&mut compact.strings)
+    })
+}
+
+/// Where the numbers of the last [`decode_jwt_fields_input`] start, as a byte offset into
+/// `wasm_memory().buffer` (8-byte aligned): `new Float64Array(buffer, offset, 18 * tokens)`.
+/// Valid until the next call into the module (which may grow memory and move them).
+#[wasm_bindgen]
+pub fn jwt_fields_numbers() -> usize {
+    JWT_FIELDS.with(|fields| fields.borrow().0.numbers.as_ptr() as usize)
 }
