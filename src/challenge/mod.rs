@@ -73,6 +73,7 @@
 pub mod compact;
 mod credentials;
 mod explain;
+mod fast;
 pub mod negotiate;
 mod owned;
 mod parse;

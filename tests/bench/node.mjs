@@ -190,11 +190,14 @@ export function challengeContenders(wasm) {
   };
 }
 
-/** Reads the words of `parse_challenges_compact` (layout: src/challenge/compact.rs). */
-export function readChallengeWords(joined, words, strings, visit) {
+/**
+ * Reads the words of `parse_challenges_compact` (layout: src/challenge/compact.rs), those
+ * in `words[from, to)`: all of them, or a stretch of a view over wasm memory.
+ */
+export function readChallengeWords(joined, words, strings, visit, from = 0, to = words.length) {
   const NONE = 0xffffffff;
-  let i = 0;
-  while (i < words.length) {
+  let i = from;
+  while (i < to) {
     const count = words[i];
     i += 3; // challenge count, diagnostic count, error count
     for (let c = 0; c < count; c++) {
@@ -249,6 +252,29 @@ export function challengeFieldContenders(wasm) {
       const [words, strings] = wasm.parse_challenges_compact_input(encodeInput(wasm, joined));
       readChallengeWords(joined, words, strings, touch);
     },
+    'authlens (compact view, encodeInto)': challengeView(wasm),
+  };
+}
+
+/**
+ * The words read in place: `parse_challenges_compact_view` leaves them in wasm memory and
+ * says where, so nothing is copied out; the side string of unescaped values crosses only
+ * when a batch has one. The view over memory is kept until memory grows (a grown memory
+ * has a new buffer; views over the old one are detached).
+ */
+function challengeView(wasm) {
+  const memory = wasm.wasm_memory();
+  let u32 = new Uint32Array(memory.buffer);
+  return (values) => {
+    const joined = values.join('\n');
+    const head = wasm.parse_challenges_compact_view(encodeInput(wasm, joined)) >>> 2;
+    if (u32.buffer !== memory.buffer) u32 = new Uint32Array(memory.buffer);
+    const at = u32[head] >>> 2;
+    const count = u32[head + 1];
+    // Fetched before the words are read: the call may grow memory and detach the view.
+    const strings = u32[head + 2] === 0 ? '' : wasm.challenge_strings();
+    if (u32.buffer !== memory.buffer) u32 = new Uint32Array(memory.buffer);
+    readChallengeWords(joined, u32, strings, touch, at, at + count);
   };
 }
 
