@@ -122,8 +122,6 @@ struct Value<'a> {
     /// UTF-16 position of the value's first byte in the caller's string.
     base: usize,
     out: &'a mut Encoded,
-    /// Names and quotedness of the current challenge's parameters, as byte positions.
-    names: [(usize, usize, bool); MAX_PARAMS],
 }
 
 /// Appends the words of the value at the start of `rest` (up to its first `\n` or its
@@ -132,13 +130,12 @@ struct Value<'a> {
 /// UTF-16 units; the value is ASCII when this succeeds, so its length is the same in both.
 pub(crate) fn push_value(out: &mut Encoded, rest: &str, base: usize) -> Option<usize> {
     let mark = (out.words.len(), out.strings.len(), out.strings_units);
-    let mut value = Value {
-        s: rest,
-        base,
-        out,
-        names: [(0, 0, false); MAX_PARAMS],
-    };
-    let read = value.read();
+    // The closing checks read parameter names back from their words, which hold
+    // positions only up to 4 GiB.
+    if base.saturating_add(rest.len()) >= u32::MAX as usize {
+        return None;
+    }
+    let read = Value { s: rest, base, out }.read();
     if read.is_none() {
         out.words.truncate(mark.0);
         out.strings.truncate(mark.1);
@@ -152,6 +149,18 @@ impl Value<'_> {
         word(self.base + i)
     }
 
+    /// Appends five words. One by one on purpose: `extend` from an array compiled to a
+    /// call that copies with `memory.copy`, which V8 runs out of line, costing more than
+    /// the words are worth.
+    #[inline]
+    fn put(&mut self, w: [u32; 5]) {
+        let words = &mut self.out.words;
+        words.reserve(5);
+        for x in w {
+            words.push(x);
+        }
+    }
+
     /// The full parser's `Machine::field` and `after_element`.
     fn read(&mut self) -> Option<usize> {
         let b = self.s.as_bytes();
@@ -160,7 +169,9 @@ impl Value<'_> {
             return None; // empty-field-value
         }
         let head = self.out.words.len();
-        self.out.words.extend([0, 0, 0]);
+        self.out.words.push(0);
+        self.out.words.push(0);
+        self.out.words.push(0);
         let mut count = 0u32;
         let mut accept = Accept::Nothing;
         let mut item: Option<Item> = None;
@@ -198,7 +209,7 @@ impl Value<'_> {
                     self.close(done)?;
                 }
                 let first = self.out.words.len();
-                self.out.words.extend([
+                self.put([
                     self.pos(start),
                     word(name_end - start),
                     super::compact::NONE,
@@ -309,9 +320,8 @@ impl Value<'_> {
                 (self.pos(from), word(to - from), 0, to)
             }
         };
-        *self.names.get_mut(item.params)? = (start, name_end, flags & QUOTED != 0);
         item.params += 1;
-        self.out.words.extend([
+        self.put([
             self.pos(start),
             word(name_end - start),
             value_start,
@@ -358,27 +368,33 @@ impl Value<'_> {
     /// The full parser's `close_item`: a challenge it would warn about is declined.
     fn close(&mut self, item: Item) -> Option<()> {
         let b = self.s.as_bytes();
-        *self.out.words.get_mut(item.word + 4)? = word(item.params);
-        let names = self.names.get(..item.params)?;
-        let text = |(s, e, _): &(usize, usize, bool)| b.get(*s..*e);
+        let base = self.base;
+        let words = &mut self.out.words;
+        *words.get_mut(item.word + 4)? = word(item.params);
+        // The parameters' words: name_start, name_len, value_start, value_len, flags.
+        let params = words.get(item.word + 5..)?;
+        let name = |k: usize| {
+            let start = usize::try_from(*params.get(5 * k)?)
+                .ok()?
+                .checked_sub(base)?;
+            let len = usize::try_from(*params.get(5 * k + 1)?).ok()?;
+            b.get(start..start + len)
+        };
         // duplicate-parameter (RFC 9110 §11.2): pairwise over at most MAX_PARAMS.
-        for (k, later) in names.iter().enumerate().skip(1) {
-            let name = text(later)?;
-            if names
-                .iter()
-                .take(k)
-                .any(|earlier| text(earlier).is_some_and(|e| e.eq_ignore_ascii_case(name)))
-            {
-                return None;
+        for k in 1..item.params {
+            let later = name(k)?;
+            for earlier in 0..k {
+                if name(earlier)?.eq_ignore_ascii_case(later) {
+                    return None;
+                }
             }
         }
         // basic-missing-realm, basic-realm-token (RFC 7617 §2).
         let scheme = b.get(item.scheme.0..item.scheme.1)?;
         if scheme.eq_ignore_ascii_case(b"Basic") {
-            let realm = names
-                .iter()
-                .find(|n| text(n).is_some_and(|t| t.eq_ignore_ascii_case(b"realm")))?;
-            if !realm.2 {
+            let realm = (0..item.params)
+                .find(|&k| name(k).is_some_and(|n| n.eq_ignore_ascii_case(b"realm")))?;
+            if params.get(5 * realm + 4)? & QUOTED == 0 {
                 return None;
             }
         }

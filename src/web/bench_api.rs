@@ -213,11 +213,14 @@ thread_local! {
 /// parse). Any call into wasm may grow memory and detach old views, so take the view
 /// after this call and use it before the next. Room for `len` bytes of UTF-8 is enough for
 /// any string of `len / 3` UTF-16 units.
+///
+/// The bytes it holds are not cleared: `*_input` reads only the bytes written.
 #[wasm_bindgen]
 pub fn input_buffer(len: usize) -> usize {
     INPUT.with(|input| {
         let mut input = input.borrow_mut();
-        input.clear();
+        // No `clear()` first: that zeroed the whole room (three bytes per character) for
+        // every batch, and bytes past `written` are never read.
         input.resize(len, 0);
         input.as_ptr() as usize
     })
