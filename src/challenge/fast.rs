@@ -569,8 +569,54 @@ mod tests {
         proptest::collection::vec(piece, 0..16).prop_map(|ps| ps.concat())
     }
 
+    /// Clean values: no scheme is Basic, names are distinct, tabs only inside quotes; the
+    /// fast path must read every one of them itself (and agree).
+    fn clean_value() -> impl Strategy<Value = String> {
+        let value = prop_oneof![
+            "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,8}",
+            "[ -~\t]{0,12}".prop_map(|v| {
+                let escaped: String = v
+                    .chars()
+                    .flat_map(|c| match c {
+                        '"' | '\\' => vec!['\\', c],
+                        c => vec![c],
+                    })
+                    .collect();
+                format!("\"{escaped}\"")
+            }),
+        ];
+        let challenge = (
+            "X[A-Za-z0-9-]{0,6}",
+            prop_oneof![
+                Just(String::new()),
+                "[A-Za-z0-9+/._~-]{1,12}={0,2}".prop_map(|t| format!(" {t}")),
+                proptest::collection::vec(value, 1..5).prop_map(|vs| {
+                    let ps: Vec<String> = vs
+                        .iter()
+                        .enumerate()
+                        .map(|(k, v)| format!("p{k} = {v}"))
+                        .collect();
+                    format!(" {}", ps.join(" ,, "))
+                }),
+            ],
+        )
+            .prop_map(|(scheme, rest)| scheme + &rest);
+        proptest::collection::vec(challenge, 1..4).prop_map(|cs| cs.join(", "))
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Clean values take the fast path, and it writes the full path's words.
+        #[test]
+        fn fast_path_reads_clean_values(values in proptest::collection::vec(clean_value(), 1..4)) {
+            for v in &values {
+                prop_assert!(fast_reads(v), "declined {:?}", v);
+            }
+            let joined = values.join("\n");
+            let (fast, full) = both(&joined);
+            prop_assert_eq!(fast, full);
+        }
 
         /// Challenge-like batches: the fast path's words and strings are the full path's.
         #[test]
