@@ -18,6 +18,10 @@
 //! quoted-pairs were unescaped, so the value is not a slice of the input but of the side
 //! string [`Encoded::strings`] (positions there, also in UTF-16 units). Everything else is
 //! exactly [`ParsedChallenges`]: a test decodes the words back and compares.
+//!
+//! Most values are clean, and those are encoded by a fast path that reads their bytes
+//! straight into the words without building the parse ([`super::fast`]); any other value
+//! goes through the full parser. The words are the same either way.
 
 use std::borrow::Cow;
 

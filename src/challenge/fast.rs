@@ -149,16 +149,12 @@ impl Value<'_> {
         word(self.base + i)
     }
 
-    /// Appends five words. One by one on purpose: `extend` from an array compiled to a
-    /// call that copies with `memory.copy`, which V8 runs out of line, costing more than
-    /// the words are worth.
+    /// Appends five words. From a slice on purpose: `extend` from an array compiled to a
+    /// call that copies with `memory.copy`, which V8 runs out of line; a slice of a known
+    /// length is copied with plain stores.
     #[inline]
     fn put(&mut self, w: [u32; 5]) {
-        let words = &mut self.out.words;
-        words.reserve(5);
-        for x in w {
-            words.push(x);
-        }
+        self.out.words.extend_from_slice(&w);
     }
 
     /// The full parser's `Machine::field` and `after_element`.
@@ -198,7 +194,9 @@ impl Value<'_> {
                 i = self.param(current, start, name_end, j)?;
             } else {
                 let ws = j > name_end;
-                if b.get(name_end..j).is_some_and(|w| w.contains(&b'\t')) {
+                // A tab in the whitespace when the spaces alone end before it (not
+                // `contains`, a call into `memchr` for a byte or two).
+                if run_end(b, name_end, |c| c == b' ') < j {
                     return None; // tab-after-scheme (declined on any tab there)
                 }
                 let bare = next == END || next == b',';
