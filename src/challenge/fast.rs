@@ -165,9 +165,7 @@ impl Value<'_> {
             return None; // empty-field-value
         }
         let head = self.out.words.len();
-        self.out.words.push(0);
-        self.out.words.push(0);
-        self.out.words.push(0);
+        self.out.words.extend_from_slice(&[0; 3]);
         let mut count = 0u32;
         let mut accept = Accept::Nothing;
         let mut item: Option<Item> = None;
@@ -389,7 +387,7 @@ impl Value<'_> {
         }
         // basic-missing-realm, basic-realm-token (RFC 7617 §2).
         let scheme = b.get(item.scheme.0..item.scheme.1)?;
-        if scheme.eq_ignore_ascii_case(b"Basic") {
+        if scheme.len() == 5 && scheme.eq_ignore_ascii_case(b"Basic") {
             let realm = (0..item.params)
                 .find(|&k| name(k).is_some_and(|n| n.eq_ignore_ascii_case(b"realm")))?;
             if params.get(5 * realm + 4)? & QUOTED == 0 {
