@@ -600,8 +600,69 @@ mod tests {
         proptest::collection::vec(challenge, 1..4).prop_map(|cs| cs.join(", "))
     }
 
+    /// Values on the edge of what the fast path reads: few scheme and parameter names (so
+    /// Basic challenges, missing or token realms and duplicates are frequent), token,
+    /// quoted and escaped values, token68s, and separators with tabs and empty elements.
+    fn edgy_value() -> impl Strategy<Value = String> {
+        let scheme = proptest::sample::select(vec!["Basic", "basic", "Bearer", "X", "Digest"]);
+        let name = proptest::sample::select(vec!["realm", "REALM", "charset", "a", "b"]);
+        let value = prop_oneof![
+            proptest::sample::select(vec!["x", "UTF-8", "a.b", "", "=", "a/b"])
+                .prop_map(str::to_string),
+            "[ -~\t]{0,6}".prop_map(|v| format!("\"{v}\"")),
+            proptest::sample::select(vec!["\"a\\\"b\"", "\"\\\\\"", "\"\\\"", "\"caf\u{e9}\""])
+                .prop_map(str::to_string),
+        ];
+        let sep = proptest::sample::select(vec![", ", ",", " , ", ",, ", ",\t", " ", "\t,"]);
+        let param = (
+            name,
+            proptest::sample::select(vec!["=", " = ", "= "]),
+            value,
+        )
+            .prop_map(|(n, eq, v)| format!("{n}{eq}{v}"));
+        let rest = prop_oneof![
+            Just(String::new()),
+            proptest::sample::select(vec![" abc", " abc=", " abc==", " a/b+c=", " \"abc\""])
+                .prop_map(str::to_string),
+            (
+                proptest::sample::select(vec![" ", "  ", "\t", " \t"]),
+                proptest::collection::vec((param, sep.clone()), 1..5),
+            )
+                .prop_map(|(ws, ps)| {
+                    let mut out = ws.to_string();
+                    for (k, (p, sep)) in ps.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(sep);
+                        }
+                        out.push_str(p);
+                    }
+                    out
+                }),
+        ];
+        proptest::collection::vec(((scheme, rest), sep), 1..4).prop_map(|cs| {
+            let mut out = String::new();
+            for (k, ((scheme, rest), sep)) in cs.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(sep);
+                }
+                out.push_str(scheme);
+                out.push_str(rest);
+            }
+            out
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Values on the edge: whatever the fast path does with them, the words are the
+        /// full path's.
+        #[test]
+        fn fast_path_is_the_full_path_on_the_edge(values in proptest::collection::vec(edgy_value(), 1..4)) {
+            let joined = values.join("\n");
+            let (fast, full) = both(&joined);
+            prop_assert_eq!(fast, full);
+        }
 
         /// Clean values take the fast path, and it writes the full path's words.
         #[test]
