@@ -20,8 +20,8 @@
 //! exactly [`ParsedChallenges`]: a test decodes the words back and compares.
 //!
 //! Most values are clean, and those are encoded by a fast path that reads their bytes
-//! straight into the words without building the parse ([`super::fast`]); any other value
-//! goes through the full parser. The words are the same either way.
+//! straight into the words without building the parse (`src/challenge/fast.rs`); any
+//! other value goes through the full parser. The words are the same either way.
 
 use std::borrow::Cow;
 
@@ -102,8 +102,9 @@ impl Encoded {
     /// Parses every `\n`-separated value of `joined` as one `WWW-Authenticate` field and
     /// encodes the results in order.
     ///
-    /// Each value is read by the fast path ([`super::fast`]) when it is clean, otherwise by
-    /// the full parser; the words are the same either way ([`Encoded::parse_joined_full`]).
+    /// Each value is read by the fast path (`src/challenge/fast.rs`) when it is clean,
+    /// otherwise by the full parser; the words are the same either way
+    /// ([`Encoded::parse_joined_full`]).
     pub fn parse_joined(joined: &str) -> Self {
         let mut out = Encoded::default();
         out.parse_joined_into(joined);
