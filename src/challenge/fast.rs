@@ -380,7 +380,9 @@ impl Value<'_> {
         for k in 1..item.params {
             let later = name(k)?;
             for earlier in 0..k {
-                if name(earlier)?.eq_ignore_ascii_case(later) {
+                let earlier = name(earlier)?;
+                // Lengths first: most names differ in length, and that needs no call.
+                if earlier.len() == later.len() && earlier.eq_ignore_ascii_case(later) {
                     return None;
                 }
             }
