@@ -17,7 +17,7 @@ PORT ?= 8401
 BENCH := tests/bench
 BENCH_OUT := target/bench
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := challenge challenge_diff credentials jwt jwt_compact_diff cookie har
+FUZZ_TARGETS := challenge challenge_diff challenge_compact credentials jwt jwt_compact_diff cookie har
 CARGO_FUZZ_VERSION := 0.13.2
 
 export PATH := $(TOOLS)/bin:$(HOME)/.cargo/bin:$(PATH)

@@ -12,6 +12,7 @@
 
 use std::time::{Duration, Instant};
 
+use authlens::challenge::compact::Encoded;
 use authlens::challenge::{
     challenges_to_header_value, is_token, parse_challenge_field, parse_challenges,
     parse_credentials, reference, Challenge, Param, ParsedChallenges,
@@ -317,6 +318,71 @@ proptest! {
         }
         // And printing again is stable.
         prop_assert_eq!(challenges_to_header_value(&back), printed);
+    }
+}
+
+/// A batch for the compact encoding: values joined by `\n`, each grammar-valid (most
+/// take the fast path), a near miss, or arbitrary text (non-ASCII, escapes, controls).
+fn batch() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        3 => valid_field().prop_map(|(field, _)| field),
+        2 => fragments(),
+        1 => "[ -~\t\r\u{80}-\u{10ffff}]{0,40}",
+        1 => Just(String::new()),
+    ];
+    proptest::collection::vec(value, 1..6).prop_map(|values| values.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The compact encoding reads clean values on its fast path and the rest with the full
+    /// parser; the words and the side string must be exactly the full parser's.
+    #[test]
+    fn compact_fast_path_is_the_full_parse(joined in batch()) {
+        prop_assert_eq!(Encoded::parse_joined(&joined), Encoded::parse_joined_full(&joined));
+    }
+
+    /// Arbitrary bytes, decoded as the wasm API decodes its input.
+    #[test]
+    fn compact_fast_path_is_the_full_parse_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let joined = String::from_utf8_lossy(&bytes);
+        prop_assert_eq!(Encoded::parse_joined(&joined), Encoded::parse_joined_full(&joined));
+    }
+
+    /// Reusing an encoding's buffers gives the same words as a fresh one.
+    #[test]
+    fn compact_reuse_is_a_fresh_parse(first in batch(), second in batch()) {
+        let mut reused = Encoded::parse_joined(&first);
+        reused.parse_joined_into(&second);
+        prop_assert_eq!(reused, Encoded::parse_joined_full(&second));
+    }
+}
+
+/// The compact encoding over hostile batches: one huge value of escaped parameters (the
+/// side string once grew by re-counting itself per value), many short lines, long runs.
+#[test]
+fn adversarial_batches_stay_linear() {
+    let n = 200_000;
+    let inputs = [
+        format!("X {}", "b=\"\\\\\\\"\", ".repeat(n / 8)),
+        "X a=\"\\\"\"\n".repeat(n / 10),
+        "Basic realm=\"x\"\n".repeat(n / 16),
+        "\n".repeat(n),
+        format!("X a=\"{}\"", "b".repeat(n)),
+        format!("X {}", "b=c, ".repeat(n / 5)),
+        format!("Negotiate {}", "a".repeat(n)),
+    ];
+    for input in &inputs {
+        let start = Instant::now();
+        let e = Encoded::parse_joined(input);
+        let took = start.elapsed();
+        assert!(
+            took < Duration::from_secs(3),
+            "{} bytes took {took:?} ({} words)",
+            input.len(),
+            e.words.len()
+        );
     }
 }
 

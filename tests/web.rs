@@ -1005,3 +1005,50 @@ fn jwt_fields_input_leaves_the_full_paths_numbers_in_memory() {
     assert_eq!(bits(&numbers), bits(&want.numbers));
     assert_eq!(numbers[0..3], [0.0, 0.0, 2.0]);
 }
+
+#[wasm_bindgen_test]
+fn compact_view_reads_like_the_copied_words() {
+    use authlens::web::bench_api;
+    use wasm_bindgen::JsCast;
+    let encode = |text: &str| -> usize {
+        let room = text.len() * 3;
+        let at = bench_api::input_buffer(room);
+        let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
+        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            at as u32,
+            room as u32,
+        );
+        let bytes = text.as_bytes();
+        view.subarray(0, bytes.len() as u32).copy_from(bytes);
+        bytes.len()
+    };
+    // The view's head and words, read the way a script reads them: through memory.
+    let read_view = |head: usize| -> (Vec<u32>, u32) {
+        let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
+        let u32s = js_sys::Uint32Array::new(&memory.buffer());
+        let at = head as u32 / 4;
+        let (words_at, count, units) = (
+            u32s.get_index(at),
+            u32s.get_index(at + 1),
+            u32s.get_index(at + 2),
+        );
+        let words = u32s.subarray(words_at / 4, words_at / 4 + count).to_vec();
+        (words, units)
+    };
+    // Clean values (fast path), escapes (side string), non-ASCII and broken values (full
+    // parser), an empty value: the view holds what the copying call returns.
+    for text in [
+        "Bearer realm=\"api\", error=\"invalid_token\"\nNegotiate, NTLM, Basic realm=\"x\"",
+        "Newauth title=\"Login to \\\"apps\\\"\"\nBasic realm=\"caf\u{e9}\\\"\"\n\nBearer realm=x y",
+        "",
+    ] {
+        let copied = bench_api::parse_challenges_compact(text);
+        let words = js_sys::Uint32Array::from(copied.get(0)).to_vec();
+        let strings = copied.get(1).as_string().unwrap();
+        let (view_words, units) = read_view(bench_api::parse_challenges_compact_view(encode(text)));
+        assert_eq!(view_words, words, "{text:?}");
+        assert_eq!(units as usize, strings.encode_utf16().count(), "{text:?}");
+        assert_eq!(bench_api::challenge_strings(), strings, "{text:?}");
+    }
+}

@@ -18,9 +18,14 @@
 //! quoted-pairs were unescaped, so the value is not a slice of the input but of the side
 //! string [`Encoded::strings`] (positions there, also in UTF-16 units). Everything else is
 //! exactly [`ParsedChallenges`]: a test decodes the words back and compares.
+//!
+//! Most values are clean, and those are encoded by a fast path that reads their bytes
+//! straight into the words without building the parse (`src/challenge/fast.rs`); any
+//! other value goes through the full parser. The words are the same either way.
 
 use std::borrow::Cow;
 
+use super::fast;
 use super::parse::{parse_challenge_field, ParsedChallenges};
 use crate::diagnostic::Severity;
 
@@ -38,6 +43,9 @@ pub struct Encoded {
     pub words: Vec<u32>,
     /// Unescaped quoted values, concatenated.
     pub strings: String,
+    /// The length of `strings` in UTF-16 units: where the next value starts there,
+    /// without walking the whole side string again for every unescaped value.
+    pub(crate) strings_units: usize,
 }
 
 /// Converts UTF-8 byte offsets of one string into UTF-16 positions, walking forward (the
@@ -85,17 +93,63 @@ fn span_in(whole: &str, part: &str) -> Option<(usize, usize)> {
         .then_some((start, end))
 }
 
-fn word(n: usize) -> u32 {
+/// A count or position as a word (saturating: positions past 4 GiB are out of reach).
+pub(crate) fn word(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Encoded {
     /// Parses every `\n`-separated value of `joined` as one `WWW-Authenticate` field and
     /// encodes the results in order.
+    ///
+    /// Each value is read by the fast path (`src/challenge/fast.rs`) when it is clean,
+    /// otherwise by the full parser; the words are the same either way
+    /// ([`Encoded::parse_joined_full`]).
     pub fn parse_joined(joined: &str) -> Self {
+        let mut out = Encoded::default();
+        out.parse_joined_into(joined);
+        out
+    }
+
+    /// [`Encoded::parse_joined`] into `self`, replacing what it held but keeping its
+    /// buffers, so a caller that parses batch after batch does not allocate per batch.
+    pub fn parse_joined_into(&mut self, joined: &str) {
+        self.words.clear();
+        self.strings.clear();
+        self.strings_units = 0;
+        self.words.reserve(joined.len() / 4 + 8);
+        let mut start = 0usize;
+        let mut base = 0usize;
+        loop {
+            let rest = joined.get(start..).unwrap_or("");
+            let len = match fast::push_value(self, rest, base) {
+                // The fast path reads ASCII only: bytes are UTF-16 units.
+                Some(len) => {
+                    base += len + 1;
+                    len
+                }
+                None => {
+                    let len = rest.find('\n').unwrap_or(rest.len());
+                    let value = rest.get(..len).unwrap_or("");
+                    self.push(value, base, &parse_challenge_field(value));
+                    base += value.encode_utf16().count() + 1;
+                    len
+                }
+            };
+            start += len;
+            if start >= joined.len() {
+                break;
+            }
+            start += 1; // the `\n`
+        }
+    }
+
+    /// [`Encoded::parse_joined`] with the full parser for every value: the reference the
+    /// fast path is tested against.
+    pub fn parse_joined_full(joined: &str) -> Self {
         let mut out = Encoded {
             words: Vec::with_capacity(joined.len() / 4 + 8),
-            strings: String::new(),
+            ..Encoded::default()
         };
         let mut base = 0usize;
         for value in joined.split('\n') {
@@ -139,13 +193,11 @@ impl Encoded {
                 let (vs, vl, flags) = match borrowed {
                     Some((vs, vl)) => (vs, vl, quoted),
                     None => {
-                        let start = self.strings.encode_utf16().count();
+                        let start = self.strings_units;
+                        let units = p.value.encode_utf16().count();
                         self.strings.push_str(&p.value);
-                        (
-                            word(start),
-                            word(p.value.encode_utf16().count()),
-                            quoted | UNESCAPED,
-                        )
+                        self.strings_units += units;
+                        (word(start), word(units), quoted | UNESCAPED)
                     }
                 };
                 self.words.extend([ns, nl, vs, vl, flags]);

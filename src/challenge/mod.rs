@@ -65,7 +65,9 @@
 //! [`reference`] is a deliberately plain recogniser of the same grammar;
 //! `reference::differential(input)` compares it with the real parser and is the whole body
 //! of a differential fuzz target. A plain fuzz target is `parse_challenges(&[input])` /
-//! `parse_credentials(input)`. The conformance table shared with other tools is
+//! `parse_credentials(input)`. [`compact::Encoded::parse_joined_full`] encodes with the full
+//! parser only, the reference for the compact encoding's fast path (the `challenge_compact`
+//! fuzz target compares the two). The conformance table shared with other tools is
 //! `tests/conformance/challenges.json`.
 //!
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
@@ -73,6 +75,7 @@
 pub mod compact;
 mod credentials;
 mod explain;
+mod fast;
 pub mod negotiate;
 mod owned;
 mod parse;

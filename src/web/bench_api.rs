@@ -173,9 +173,12 @@ fn pair(numbers: JsValue, strings: &str) -> js_sys::Array {
 /// quoted values that the words also point into; layout in [`crate::challenge::compact`].
 #[wasm_bindgen]
 pub fn parse_challenges_compact(joined: &str) -> js_sys::Array {
-    let encoded = challenge::compact::Encoded::parse_joined(joined);
-    let words = js_sys::Uint32Array::from(encoded.words.as_slice());
-    pair(words.into(), &encoded.strings)
+    CHALLENGES.with(|encoded| {
+        let mut encoded = encoded.borrow_mut();
+        encoded.parse_joined_into(joined);
+        let words = js_sys::Uint32Array::from(encoded.words.as_slice());
+        pair(words.into(), &encoded.strings)
+    })
 }
 
 /// Summarizes many compact JWS/JWE tokens in one call, without verifying them: `joined` is
@@ -196,6 +199,13 @@ pub fn decode_jwt_compact(joined: &str) -> js_sys::Array {
 thread_local! {
     /// Where a caller writes its input directly ([`input_buffer`]).
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The last batch of parsed challenges: its buffers are reused batch after batch, and
+    /// [`parse_challenges_compact_view`] leaves its words here for the caller to read in
+    /// place.
+    static CHALLENGES: RefCell<challenge::compact::Encoded> =
+        RefCell::new(challenge::compact::Encoded::default());
+    /// Where [`parse_challenges_compact_view`] says its result lies.
+    static VIEW: RefCell<[u32; 3]> = const { RefCell::new([0; 3]) };
 }
 
 /// Makes room for `len` bytes of input inside wasm memory and returns where they start,
@@ -208,6 +218,8 @@ thread_local! {
 /// parse). Any call into wasm may grow memory and detach old views, so take the view
 /// after this call and use it before the next. Room for `len` bytes of UTF-8 is enough for
 /// any string of `len / 3` UTF-16 units.
+///
+/// The bytes it holds are not cleared: `*_input` reads only the bytes written.
 #[wasm_bindgen]
 pub fn input_buffer(len: usize) -> usize {
     INPUT.with(|input| {
@@ -301,4 +313,47 @@ pub fn decode_jwt_fields_input(written: usize) -> String {
 #[wasm_bindgen]
 pub fn jwt_fields_numbers() -> usize {
     JWT_FIELDS.with(|fields| fields.borrow().0.numbers.as_ptr() as usize)
+}
+
+/// [`parse_challenges_compact_input`] without copying the result out: the words stay in
+/// wasm memory. Returns the byte offset (into `wasm_memory().buffer`) of three `u32`s:
+/// the byte offset of the words, how many words there are, and the length of the side
+/// string of unescaped values in UTF-16 units, which [`challenge_strings`] returns when it
+/// is not 0. Layout of the words in [`crate::challenge::compact`].
+///
+/// A copy into a new `Uint32Array` and a string crossing per batch cost as much as the
+/// parse of a typical value; a view costs neither. The words are valid until the next call
+/// into wasm, and any call may grow memory and detach old views: call
+/// [`challenge_strings`] first when it is needed, then take the view.
+#[wasm_bindgen]
+pub fn parse_challenges_compact_view(written: usize) -> usize {
+    let view = with_input(written, |joined| {
+        CHALLENGES.with(|encoded| {
+            let mut encoded = encoded.borrow_mut();
+            encoded.parse_joined_into(joined);
+            [
+                address(encoded.words.as_ptr() as usize),
+                address(encoded.words.len()),
+                address(encoded.strings_units),
+            ]
+        })
+    });
+    VIEW.with(|v| {
+        let mut v = v.borrow_mut();
+        *v = view;
+        v.as_ptr() as usize
+    })
+}
+
+/// A wasm32 address or length as a `u32` (saturating; never reached on wasm32).
+fn address(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The side string of unescaped quoted values of the last batch that
+/// [`parse_challenges_compact_view`] parsed (its words with the `UNESCAPED` flag point
+/// into it).
+#[wasm_bindgen]
+pub fn challenge_strings() -> String {
+    CHALLENGES.with(|encoded| encoded.borrow().strings.clone())
 }
