@@ -928,24 +928,29 @@ fn a_report_that_could_not_be_copied_is_offered_with_a_button() {
     host.remove();
 }
 
+/// What a script does before an `*_input` call: writes `text` straight into wasm memory
+/// through a view over `input_buffer` (as `TextEncoder.encodeInto` would); returns the bytes
+/// written.
+fn encode_into_input(text: &str) -> usize {
+    use authlens::web::bench_api;
+    use wasm_bindgen::JsCast;
+    let room = text.len() * 3;
+    let at = bench_api::input_buffer(room);
+    let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
+    let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        at as u32,
+        room as u32,
+    );
+    let bytes = text.as_bytes();
+    view.subarray(0, bytes.len() as u32).copy_from(bytes);
+    bytes.len()
+}
+
 #[wasm_bindgen_test]
 fn input_buffer_calls_match_the_string_argument_calls() {
     use authlens::web::bench_api;
-    use wasm_bindgen::JsCast;
-    // What a script does: TextEncoder.encodeInto straight into wasm memory.
-    let encode = |text: &str| -> usize {
-        let room = text.len() * 3;
-        let at = bench_api::input_buffer(room);
-        let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
-        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            at as u32,
-            room as u32,
-        );
-        let bytes = text.as_bytes();
-        view.subarray(0, bytes.len() as u32).copy_from(bytes);
-        bytes.len()
-    };
+    let encode = encode_into_input;
     let same = |a: &js_sys::Array, b: &js_sys::Array| {
         let words = |x: &js_sys::Array| format!("{:?}", js_sys::Array::from(&x.get(0)).to_vec());
         assert_eq!(words(a), words(b));
@@ -1010,19 +1015,7 @@ fn jwt_fields_input_leaves_the_full_paths_numbers_in_memory() {
 fn compact_view_reads_like_the_copied_words() {
     use authlens::web::bench_api;
     use wasm_bindgen::JsCast;
-    let encode = |text: &str| -> usize {
-        let room = text.len() * 3;
-        let at = bench_api::input_buffer(room);
-        let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
-        let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            at as u32,
-            room as u32,
-        );
-        let bytes = text.as_bytes();
-        view.subarray(0, bytes.len() as u32).copy_from(bytes);
-        bytes.len()
-    };
+    let encode = encode_into_input;
     // The view's head and words, read the way a script reads them: through memory.
     let read_view = |head: usize| -> (Vec<u32>, u32) {
         let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
