@@ -688,6 +688,49 @@ fn flow_sequence_lanes_follow_origins_in_order_of_use() {
     assert_eq!(seq.steps[0].request, "GET /me");
 }
 
+/// Regression (e2e, session 5): DevTools delivered a CORS preflight after the GET it
+/// cleared, and the Flow tab drew the GET first.
+#[wasm_bindgen_test]
+fn flow_steps_follow_start_times_when_the_preflight_arrives_late() {
+    let mut log = Log::new(10);
+    let at = |ms: i64| Some(Timestamp(1_717_200_000_000 + ms));
+    let mut get = exchange("https://api.test/data", 401, None);
+    get.index = 0;
+    get.started_at = at(120);
+    let mut preflight = exchange("https://api.test/data", 401, None);
+    preflight.request.method = "OPTIONS".into();
+    preflight.index = 1;
+    preflight.started_at = at(100);
+    let mut linked = Finding::new("cors-preflight-unauthorized", Severity::Error, "t", "d");
+    linked.entries = vec![0, 1];
+    let mut analyzer = Analyzer::new(Config::default());
+    // A real report, with the link under test in place of whatever the rules found.
+    let mut report = |x: &Exchange, findings: Vec<Finding>| {
+        let mut r = analysed(&mut analyzer, x);
+        r.findings = findings;
+        r
+    };
+    let r = report(&get, vec![linked]);
+    log.push(get, r);
+    let r = report(&preflight, Vec::new());
+    log.push(preflight, r);
+    let order = |seq: &authlens::web::views::flow::Sequence| {
+        seq.steps
+            .iter()
+            .map(|s| s.request.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order(&sequence(&log, 0)), ["OPTIONS /data", "GET /data"]);
+    // Without a start time on every step, arrival order stands.
+    let mut untimed = exchange("https://api.test/data", 401, None);
+    untimed.index = 2;
+    let mut linked = Finding::new("cors-preflight-unauthorized", Severity::Error, "t", "d");
+    linked.entries = vec![2, 1];
+    let r = report(&untimed, vec![linked]);
+    log.push(untimed, r);
+    assert_eq!(order(&sequence(&log, 2)), ["OPTIONS /data", "GET /data"]);
+}
+
 // ---- masking --------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -66,12 +66,20 @@ fn step(entry: &Entry, lane: usize, selected: bool) -> Step {
     }
 }
 
-/// The selected entry and those its findings involve, in arrival order.
+/// The selected entry and those its findings involve, in the order they started (arrival
+/// order when a start time is missing).
 pub fn sequence(log: &Log, selected: u64) -> Sequence {
     let mut ids = log.related(selected);
     ids.push(selected);
     ids.sort_unstable();
     ids.dedup();
+    // DevTools may deliver a CORS preflight after the request it cleared (seen in the
+    // e2e run), so arrival order can put the cause below its effect. Start times decide
+    // when every step has one; the sort is stable, so ties keep arrival order.
+    let started = |id: &u64| log.get(*id).and_then(|e| e.exchange.started_at);
+    if ids.iter().all(|id| started(id).is_some()) {
+        ids.sort_by_key(started);
+    }
     // Keep the selected exchange when trimming a long chain.
     if ids.len() > MAX_STEPS {
         let at = ids.iter().position(|i| *i == selected).unwrap_or(0);
