@@ -36,6 +36,7 @@ use crate::time::Timestamp;
 
 pub use catalogue::{priority, rule, suppressed_by, Kind, RuleInfo, CATALOGUE, SUPPRESSES};
 pub use engine::Analyzer;
+pub use facts::is_preflight;
 pub use summary::Summary;
 
 /// Analysis settings.

@@ -66,19 +66,30 @@ fn step(entry: &Entry, lane: usize, selected: bool) -> Step {
     }
 }
 
-/// The selected entry and those its findings involve, in the order they started (arrival
-/// order when a start time is missing).
+/// The selected entry and those its findings involve, in the order they completed, a
+/// CORS preflight before what completed with it (arrival order when a time is missing).
 pub fn sequence(log: &Log, selected: u64) -> Sequence {
     let mut ids = log.related(selected);
     ids.push(selected);
     ids.sort_unstable();
     ids.dedup();
-    // DevTools may deliver a CORS preflight after the request it cleared (seen in the
-    // e2e run), so arrival order can put the cause below its effect. Start times decide
-    // when every step has one; the sort is stable, so ties keep arrival order.
-    let started = |id: &u64| log.get(*id).and_then(|e| e.exchange.started_at);
-    if ids.iter().all(|id| started(id).is_some()) {
-        ids.sort_by_key(started);
+    // DevTools may deliver a CORS preflight after the request it cleared (seen in the e2e
+    // run), so arrival order can put the cause below its effect. Start times do not help:
+    // Chrome starts the request's clock at `fetch()`, before its preflight goes out. What
+    // a sequence diagram shows is each exchange's answer, so completion time decides; a
+    // preflight goes first on a tie (a blocked request fails as its preflight answers),
+    // and the sort is stable, so other ties keep arrival order.
+    let key = |id: &u64| {
+        let x = &log.get(*id)?.exchange;
+        let end = x.started_at?.0 as f64 + x.time_ms.unwrap_or(0.0);
+        Some((end, !crate::diagnose::is_preflight(x)))
+    };
+    if ids.iter().all(|id| key(id).is_some()) {
+        ids.sort_by(|a, b| {
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
     }
     // Keep the selected exchange when trimming a long chain.
     if ids.len() > MAX_STEPS {
