@@ -5,7 +5,7 @@
 //!
 //! | floor | modules | what they hold |
 //! |---|---|---|
-//! | 0 | [`ascii`], [`base64`], [`diagnostic`], [`finding`], [`printable`], [`secret`], [`time`] | vocabulary every floor shares |
+//! | 0 | [`ascii`], [`base64`], [`diagnostic`], [`finding`], [`json_text`], [`printable`], [`secret`], [`time`] | vocabulary every floor shares |
 //! | 1 | [`exchange`], [`challenge`], [`jose`], [`cookie`] | the request/response model and the grammars |
 //! | 2 | [`credentials`], [`curl`], [`har`], [`fixes`] | decoding what was sent; cURL and HAR import; the fix catalogue |
 //! | 3 | [`diagnose`], [`redact`] | from exchanges to ranked findings; secret removal |
@@ -18,6 +18,7 @@ pub mod ascii;
 pub mod base64;
 pub mod diagnostic;
 pub mod finding;
+pub mod json_text;
 pub mod printable;
 pub mod secret;
 pub mod time;

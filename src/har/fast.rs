@@ -62,28 +62,11 @@ fn once(seen: &mut u32, bit: u32) -> Option<()> {
     Some(())
 }
 
-/// Index of the first `"`, `\` or control byte at or after `i`. Eight bytes at a time:
-/// strings (header values, tokens, bodies) are most of a HAR file.
-fn special(b: &[u8], mut i: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().ok()?);
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        // A byte is zero (or below 0x20) exactly when these set its high bit somewhere.
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (x.wrapping_sub(ONES * 0x20) & !x);
-        if hits & HIGH != 0 {
-            break;
-        }
-        i += 8;
-    }
-    let rest = b.get(i..)?;
-    rest.iter()
-        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-        .map(|k| i + k)
+/// Index of the first `"`, `\` or control byte at or after `i`, or `None` when the input
+/// ends first ([`crate::json_text::string_stop`]).
+fn special(b: &[u8], i: usize) -> Option<usize> {
+    let at = crate::json_text::string_stop(b, i);
+    (at < b.len()).then_some(at)
 }
 
 fn hex4(b: &[u8]) -> Option<u16> {

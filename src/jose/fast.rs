@@ -568,36 +568,9 @@ impl Json<'_> {
     }
 
     /// Index of the first `"`, `\` or control byte at or after the cursor (the end when
-    /// there is none). Eight bytes at a time, and the lowest flagged byte of a word is
-    /// exact (a borrow only runs upward), so its position comes from one bit count.
+    /// there is none): [`crate::json_text::string_stop`].
     fn special(&self) -> usize {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        let mut i = self.i;
-        while let Some(&chunk) = self
-            .b
-            .get(i..i + 8)
-            .and_then(|c| <&[u8; 8]>::try_from(c).ok())
-        {
-            let x = u64::from_le_bytes(chunk);
-            let quote = x ^ (ONES * u64::from(b'"'));
-            let backslash = x ^ (ONES * u64::from(b'\\'));
-            // A byte is zero (or below 0x20) exactly when these set its high bit, counting
-            // from the lowest byte up to the first such byte.
-            let hits = ((quote.wrapping_sub(ONES) & !quote)
-                | (backslash.wrapping_sub(ONES) & !backslash)
-                | (x.wrapping_sub(ONES * 0x20) & !x))
-                & HIGH;
-            if hits != 0 {
-                return i + (hits.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        let rest = self.b.get(i..).unwrap_or_default();
-        i + rest
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-            .unwrap_or(rest.len())
+        crate::json_text::string_stop(self.b, self.i)
     }
 
     /// A string the summary keeps, at the cursor.
