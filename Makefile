@@ -17,6 +17,7 @@ PORT ?= 8401
 BENCH := tests/bench
 BENCH_OUT := target/bench
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 FUZZ_TARGETS := challenge challenge_diff challenge_compact credentials jwt jwt_compact_diff cookie har
 CARGO_FUZZ_VERSION := 0.13.2
 
@@ -86,7 +87,7 @@ bench: build ## Benchmarks: native (divan), wasm vs JS libraries (Node), browser
 	cargo bench --bench targets
 	cd $(BENCH) && node run.mjs --root $(CURDIR)
 
-fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (default 60) in turn (nightly); print executions per target.
+fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (default 60), or for FUZZ_RUNS executions if set, in turn (nightly); print executions per target.
 	@rustup toolchain list | grep -q '^nightly' || { echo 'make fuzz needs the nightly toolchain (rustup toolchain install nightly)'; exit 1; }
 	@cargo fuzz --version 2>/dev/null | grep -q '$(CARGO_FUZZ_VERSION)' || \
 		cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root $(TOOLS)
@@ -94,9 +95,9 @@ fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (default 60) in turn (night
 	@mkdir -p fuzz/target/logs; rm -f fuzz/target/logs/make-fuzz.txt
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p fuzz/target/corpus-work/$$t fuzz/target/artifacts/$$t; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		echo "fuzz: $$t for $(if $(FUZZ_RUNS),$(FUZZ_RUNS) executions,$(FUZZ_SECONDS)s)"; \
 		cargo +nightly fuzz run -s none -a $$t fuzz/target/corpus-work/$$t fuzz/corpus/$$t -- \
-			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 \
 			-artifact_prefix=fuzz/target/artifacts/$$t/ > fuzz/target/logs/$$t.log 2>&1 \
 			|| { tail -n 40 fuzz/target/logs/$$t.log; echo "fuzz: $$t FAILED, reproducer in fuzz/target/artifacts/$$t/"; exit 1; }; \
 		printf '%-16s %12s executions\n' $$t "$$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz/target/logs/$$t.log)" \

@@ -8,7 +8,8 @@
 //   synthetic entries through `onRequestFinished` (the panel's own ingest path: JSON text
 //   → `har::entry_from_json` → analyzer → log → list), then a filter, then memory.
 // - panel first paint: the same page whose `getHAR` backfill returns 1k entries; time from
-//   navigation start to the first rendered request row.
+//   navigation start to the first rendered request row. Alternating with it, the floor: a
+//   page with the same stand-in that draws one row when `getHAR` answers (FLOOR_PAGES).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -37,11 +38,27 @@ export function startDemo(bin, www) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
+/**
+ * The first-paint floor: a page served next to panel.html, with its stylesheet and the same
+ * `chrome.devtools` stand-in, whose script draws one row as soon as `getHAR` answers. No
+ * wasm, no glue, no analysis: what opening a page and receiving the backfill cost on this
+ * machine before the panel does anything.
+ */
+export const FLOOR_PAGES = {
+  '/bench-floor.html': '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>floor</title>\n<link rel="stylesheet" href="authlens.css">\n</head>\n<body class="panel">\n<script type="module" src="bench-floor.js"></script>\n</body>\n</html>\n',
+  '/bench-floor.js': 'chrome.devtools.network.getHAR((log) => { const row = document.createElement("div"); row.className = "row"; row.textContent = `${log.entries.length} requests`; document.body.append(row); });\n',
+};
+
 /** A static server for dist/chrome (the panel page outside DevTools). */
-export function serveDir(dir) {
+export function serveDir(dir, extra = {}) {
   return new Promise((resolve) => {
     const server = createServer(async (req, res) => {
       const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+      if (Object.hasOwn(extra, path)) {
+        res.writeHead(200, { 'content-type': TYPES[extname(path)] });
+        res.end(extra[path]);
+        return;
+      }
       try {
         const body = await readFile(join(dir, path));
         res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
@@ -241,11 +258,17 @@ async function panelIngest(browser, base, entries, count) {
 
 async function panelFirstPaint(browser, base, backfill, rounds) {
   const runs = [];
-  for (let r = 0; r < rounds; r++) {
+  const floor = [];
+  const open = async (file) => {
     const page = await browser.newPage();
     await page.evaluateOnNewDocument(shim(backfill));
-    await page.goto(`${base}panel.html`, { waitUntil: 'load' });
+    await page.goto(`${base}${file}`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__firstRow > 0, { timeout: 60_000, polling: 10 });
+    return page;
+  };
+  // The panel and the floor page alternate, so both see the same machine.
+  for (let r = 0; r < rounds; r++) {
+    const page = await open('panel.html');
     runs.push(await page.evaluate(() => ({
       firstRow: window.__firstRow,
       // Where the time goes: the wasm file arriving, and the first paint of the empty shell.
@@ -253,9 +276,12 @@ async function panelFirstPaint(browser, base, backfill, rounds) {
       firstPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0,
     })));
     await page.close();
+    const bare = await open('bench-floor.html');
+    floor.push(await bare.evaluate(() => window.__firstRow));
+    await bare.close();
   }
   const med = (k) => median(runs.map((r) => r[k]));
-  return { firstRowMs: med('firstRow'), wasmLoadedMs: med('wasmLoaded'), firstContentfulPaintMs: med('firstPaint'), runs };
+  return { firstRowMs: med('firstRow'), wasmLoadedMs: med('wasmLoaded'), firstContentfulPaintMs: med('firstPaint'), floorMs: median(floor), runs, floorRuns: floor };
 }
 
 /**
@@ -280,7 +306,7 @@ export function panelEntries(n, seed) {
  */
 export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, wwwRounds = 5, seed = 20240601, only = ['www', 'ingest', 'paint'] }) {
   const demo = await startDemo(bin, www);
-  const panel = await serveDir(chromeDir);
+  const panel = await serveDir(chromeDir, FLOOR_PAGES);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: FLAGS, protocolTimeout: 600_000 });
   try {
     const out = { chromium: await browser.version() };

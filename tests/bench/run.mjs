@@ -107,6 +107,7 @@ if (b?.ingest) {
 }
 if (b?.paint) {
   row('Panel first paint, 1k backfill', `${b.paint.firstRowMs.toFixed(0)} ms to the first row (wasm loaded at ${b.paint.wasmLoadedMs.toFixed(0)} ms, first paint ${b.paint.firstContentfulPaintMs.toFixed(0)} ms)`, '< 100 ms', b.paint.firstRowMs < 100);
+  row('  floor: a page drawing one row on getHAR', `${b.paint.floorMs.toFixed(0)} ms (no wasm, no analysis; same stand-in, same backfill)`, '', undefined);
 }
 row('Wasm size after wasm-opt', `${(gz / 1000).toFixed(1)} KB gzipped (${(raw / 1000).toFixed(1)} KB raw)`, '≤ 250 KB gz', gz <= 250_000);
 const nat = results.native;
