@@ -986,7 +986,7 @@ fn encode_into_input(text: &str) -> usize {
     use authlens::web::bench_api;
     use wasm_bindgen::JsCast;
     let room = text.len() * 3;
-    let at = bench_api::input_buffer(room);
+    let at = bench_api::input_buffer(room).unwrap_or_else(|_| panic!("no room for {room} bytes"));
     let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
     let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
         &memory.buffer(),
@@ -1041,7 +1041,7 @@ fn jwt_fields_input_leaves_the_full_paths_numbers_in_memory() {
     ]
     .join("\n");
     let want = authlens::jose::Compact::summarize_joined_full(&tokens);
-    let at = bench_api::input_buffer(tokens.len());
+    let at = bench_api::input_buffer(tokens.len()).unwrap_or_else(|_| panic!("no room"));
     let memory: js_sys::WebAssembly::Memory = bench_api::wasm_memory().unchecked_into();
     js_sys::Uint8Array::new_with_byte_offset_and_length(
         &memory.buffer(),
@@ -1095,4 +1095,24 @@ fn compact_view_reads_like_the_copied_words() {
         assert_eq!(units as usize, strings.encode_utf16().count(), "{text:?}");
         assert_eq!(bench_api::challenge_strings(), strings, "{text:?}");
     }
+}
+
+// Regression: input_buffer(len) trusted its caller's `len`, and a script asking for more
+// than memory holds aborted the whole module (an allocation failure under panic=abort).
+#[wasm_bindgen_test]
+fn input_buffer_refuses_an_impossible_size_and_keeps_working() {
+    use authlens::web::bench_api;
+    let before = encode_into_input("Bearer realm=\"a\"");
+    assert!(bench_api::input_buffer(usize::MAX).is_err());
+    assert!(bench_api::input_buffer(usize::MAX / 2 + 1).is_err());
+    // The buffer and the module still work, and the input still reads back.
+    let written = encode_into_input("Bearer realm=\"a\"");
+    assert_eq!(written, before);
+    let words =
+        js_sys::Uint32Array::from(bench_api::parse_challenges_compact_input(written).get(0))
+            .to_vec();
+    let want =
+        js_sys::Uint32Array::from(bench_api::parse_challenges_compact("Bearer realm=\"a\"").get(0))
+            .to_vec();
+    assert_eq!(words, want);
 }

@@ -220,16 +220,24 @@ thread_local! {
 /// any string of `len / 3` UTF-16 units.
 ///
 /// The bytes it holds are not cleared: `*_input` reads only the bytes written.
+///
+/// # Errors
+/// Throws (`"input buffer: no room for N bytes"`) when memory cannot hold `len` bytes; the
+/// buffer then keeps its old size. A caller's number is input like any other: an
+/// allocation failure would abort the whole module.
 #[wasm_bindgen]
-pub fn input_buffer(len: usize) -> usize {
+pub fn input_buffer(len: usize) -> Result<usize, JsError> {
     INPUT.with(|input| {
         let mut input = input.borrow_mut();
         // Grown, never cleared: the caller overwrites what it reads, and zeroing three
         // bytes per character on every batch cost as much as the `encodeInto` itself.
-        if input.len() < len {
+        if let Some(more) = len.checked_sub(input.len()).filter(|&more| more > 0) {
+            input
+                .try_reserve_exact(more)
+                .map_err(|_| JsError::new(&format!("input buffer: no room for {len} bytes")))?;
             input.resize(len, 0);
         }
-        input.as_ptr() as usize
+        Ok(input.as_ptr() as usize)
     })
 }
 
