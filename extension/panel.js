@@ -24,7 +24,16 @@ try {
     network.onRequestFinished.addListener((entry) => {
       if (!live.taken) live.entries.push(entry);
     });
-    early = { har: new Promise((resolve) => network.getHAR(resolve)), live };
+    // User Timing marks (no data): when the backfill was asked for and when DevTools
+    // answered, next to the Rust side's `authlens:first-rows` (make bench reads them).
+    performance.mark("authlens:backfill-asked");
+    const har = new Promise((resolve) =>
+      network.getHAR((log) => {
+        performance.mark("authlens:backfill-answered");
+        resolve(log);
+      }),
+    );
+    early = { har, live };
   }
 } catch {
   early = undefined;

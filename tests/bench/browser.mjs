@@ -7,14 +7,17 @@
 // - panel ingest: dist/chrome/panel.html with a small `chrome.devtools` shim; 100k
 //   synthetic entries through `onRequestFinished` (the panel's own ingest path: JSON text
 //   → `har::entry_from_json` → analyzer → log → list), then a filter, then memory.
-// - panel first paint: the same page whose `getHAR` backfill returns 1k entries; time from
-//   navigation start to the first rendered request row. Alternating with it, the floor: a
-//   page with the same stand-in that draws one row when `getHAR` answers (FLOOR_PAGES).
+// - panel first paint: in real DevTools (devtools.mjs: 1k requests replayed, then the Auth
+//   tab clicked; the time to the panel's first rows, and when DevTools answered `getHAR`).
+//   Then the same page outside DevTools with a stand-in whose `getHAR` answers the 1k
+//   entries at once, alternating with the floor: a page with the same stand-in that draws
+//   one row when `getHAR` answers (FLOOR_PAGES).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { panelFirstPaintDevTools } from './devtools.mjs';
 import { har as makeHar } from './gen.mjs';
 
 const FLAGS = [
@@ -312,7 +315,10 @@ export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/c
     const out = { chromium: await browser.version() };
     if (only.includes('www')) out.www = await wwwPipeline(browser, demo.url, harPath, wwwRounds);
     if (only.includes('ingest')) out.ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
-    if (only.includes('paint')) out.paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
+    if (only.includes('paint')) {
+      out.paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);
+      out.devtoolsPaint = await panelFirstPaintDevTools({ chromeDir, entries: panelEntries(1000, seed + 2), rounds: 3 });
+    }
     return out;
   } finally {
     await browser.close();

@@ -47,6 +47,12 @@ describe("Auth panel in real DevTools", () => {
     for (const name of [`127.0.0.1:${playground.port}/`, script.name]) {
       assert.equal(all.filter((r) => r.name === name).length, 1, `${name} is listed once`);
     }
+    // The User Timing marks make bench reads (tests/bench/devtools.mjs), in order, once.
+    const marks = await panel.evaluate(() => performance.getEntriesByType("mark").map((m) => m.name));
+    assert.deepEqual(
+      marks.filter((m) => m.startsWith("authlens:")),
+      ["authlens:backfill-asked", "authlens:backfill-answered", "authlens:first-rows"],
+    );
   });
 
   it("adds a live 401 row, highlighted with a label, after a scenario button", async () => {
