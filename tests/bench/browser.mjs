@@ -3,7 +3,9 @@
 // - www pipeline: dist/www (served by `authlens demo`) analyses the generated HAR, from the
 //   File handed to its file input to the "Imported …" notice plus a rendered frame, against
 //   `JSON.parse` of the same file's bytes in the same page (the floor). Peak JS heap and
-//   wasm memory are sampled over CDP while it runs.
+//   wasm memory are sampled over CDP while it runs. Rounds reload one tab; one more round
+//   runs in a new tab. EXTRA_FLAGS (environment) adds Chromium flags, for diagnosis only
+//   (e.g. `--js-flags=--no-liftoff` to see what V8's baseline tier costs a cold import).
 // - panel ingest: dist/chrome/panel.html with a small `chrome.devtools` shim; 100k
 //   synthetic entries through `onRequestFinished` (the panel's own ingest path: JSON text
 //   → `har::entry_from_json` → analyzer → log → list), then a filter, then memory.
@@ -112,57 +114,80 @@ function heapSampler(cdp) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** www: file → rendered analysis, alternating with JSON.parse of the same File. */
+/**
+ * One import in `page`: loads the analyzer, hands it the file, and times it to the notice
+ * plus a rendered frame; then the floor in the same page, same File object: bytes → text
+ * → `JSON.parse`.
+ */
+async function importRound(page, cdp, base, harPath) {
+  await page.goto(`${base}analyzer/`, { waitUntil: 'load' });
+  await page.waitForSelector('input.har-file');
+  // Start the clock when the File reaches the input, stop it when the import notice is
+  // set and a frame with the results has been rendered.
+  await page.evaluate(() => {
+    window.__bench = { start: 0, end: 0, text: '' };
+    const input = document.querySelector('input.har-file');
+    input.addEventListener('change', () => { window.__bench.start = performance.now(); }, { capture: true });
+    // Only the status bar's notice is read: reading the whole page per mutation would
+    // slow down what is being measured.
+    const seen = () => {
+      const t = document.querySelector('.statusbar .notice')?.textContent ?? '';
+      const m = t.match(/Imported ([\d,]+) entr/);
+      if (m && !window.__bench.end) {
+        window.__bench.text = m[0];
+        requestAnimationFrame(() => requestAnimationFrame(() => { window.__bench.end = performance.now(); }));
+      }
+    };
+    new MutationObserver(seen).observe(document.querySelector('.statusbar .notice'), { subtree: true, childList: true, characterData: true });
+  });
+  const stopHeap = heapSampler(cdp);
+  const input = await page.$('input.har-file');
+  await input.uploadFile(harPath);
+  await page.waitForFunction(() => window.__bench.end > 0, { timeout: 300_000, polling: 50 });
+  const heap = await stopHeap();
+  const wasm = await wasmMemory(cdp);
+  const b = await page.evaluate(() => window.__bench);
+  const floorMs = await page.evaluate(async () => {
+    const file = document.querySelector('input.har-file').files[0];
+    const t = performance.now();
+    const text = new TextDecoder().decode(await file.arrayBuffer());
+    const doc = JSON.parse(text);
+    const dt = performance.now() - t;
+    return doc.log.entries.length > 0 ? dt : -1;
+  });
+  return { ms: b.end - b.start, floorMs, entries: Number(b.text.replace(/\D/g, '')), heap, wasm };
+}
+
+/**
+ * `rounds` imports in one tab, the page reloaded before each (the first is the browser's
+ * first: cold), then one more in a new tab of the same browser. A reload keeps the tab's
+ * renderer, which still has the wasm code V8 optimised; a new tab may not.
+ */
 async function wwwPipeline(browser, base, harPath, rounds) {
   const page = await browser.newPage();
   const cdp = await page.createCDPSession();
   await cdp.send('Performance.enable');
-  const pipeline = [];
-  const floor = [];
-  let peakHeap = 0;
-  let peakWasm = 0;
-  let entries = 0;
-  for (let r = 0; r < rounds; r++) {
-    await page.goto(`${base}analyzer/`, { waitUntil: 'load' });
-    await page.waitForSelector('input.har-file');
-    // Start the clock when the File reaches the input, stop it when the import notice is
-    // set and a frame with the results has been rendered.
-    await page.evaluate(() => {
-      window.__bench = { start: 0, end: 0, text: '' };
-      const input = document.querySelector('input.har-file');
-      input.addEventListener('change', () => { window.__bench.start = performance.now(); }, { capture: true });
-      // Only the status bar's notice is read: reading the whole page per mutation would
-      // slow down what is being measured.
-      const seen = () => {
-        const t = document.querySelector('.statusbar .notice')?.textContent ?? '';
-        const m = t.match(/Imported ([\d,]+) entr/);
-        if (m && !window.__bench.end) {
-          window.__bench.text = m[0];
-          requestAnimationFrame(() => requestAnimationFrame(() => { window.__bench.end = performance.now(); }));
-        }
-      };
-      new MutationObserver(seen).observe(document.querySelector('.statusbar .notice'), { subtree: true, childList: true, characterData: true });
-    });
-    const stopHeap = heapSampler(cdp);
-    const input = await page.$('input.har-file');
-    await input.uploadFile(harPath);
-    await page.waitForFunction(() => window.__bench.end > 0, { timeout: 300_000, polling: 50 });
-    peakHeap = Math.max(peakHeap, await stopHeap());
-    peakWasm = Math.max(peakWasm, await wasmMemory(cdp));
-    const b = await page.evaluate(() => window.__bench);
-    pipeline.push(b.end - b.start);
-    entries = Number(b.text.replace(/\D/g, ''));
-    // The floor, same page, same File object: bytes → text → JSON.parse.
-    floor.push(await page.evaluate(async () => {
-      const file = document.querySelector('input.har-file').files[0];
-      const t = performance.now();
-      const text = new TextDecoder().decode(await file.arrayBuffer());
-      const doc = JSON.parse(text);
-      const dt = performance.now() - t;
-      return doc.log.entries.length > 0 ? dt : -1;
-    }));
-  }
+  const runs = [];
+  for (let r = 0; r < rounds; r++) runs.push(await importRound(page, cdp, base, harPath));
   await page.close();
-  return { pipelineMs: median(pipeline), jsonParseMs: median(floor), pipelineRuns: pipeline, floorRuns: floor, peakJsHeap: peakHeap, wasmMemory: peakWasm, entries };
+  const tab = await browser.newPage();
+  const tabCdp = await tab.createCDPSession();
+  await tabCdp.send('Performance.enable');
+  const newTab = await importRound(tab, tabCdp, base, harPath);
+  await tab.close();
+  const pipeline = runs.map((x) => x.ms);
+  const floor = runs.map((x) => x.floorMs);
+  return {
+    pipelineMs: median(pipeline),
+    jsonParseMs: median(floor),
+    pipelineRuns: pipeline,
+    floorRuns: floor,
+    newTabMs: newTab.ms,
+    newTabFloorMs: newTab.floorMs,
+    peakJsHeap: Math.max(...runs.map((x) => x.heap)),
+    wasmMemory: Math.max(...runs.map((x) => x.wasm)),
+    entries: runs.at(-1)?.entries ?? 0,
+  };
 }
 
 /** The `chrome.devtools` surface the panel touches, backed by page globals. */
@@ -310,7 +335,7 @@ export function panelEntries(n, seed) {
 export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, wwwRounds = 5, seed = 20240601, only = ['www', 'ingest', 'paint'] }) {
   const demo = await startDemo(bin, www);
   const panel = await serveDir(chromeDir, FLOOR_PAGES);
-  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: FLAGS, protocolTimeout: 600_000 });
+  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: [...FLAGS, ...(process.env.EXTRA_FLAGS ? process.env.EXTRA_FLAGS.split(' ') : [])], protocolTimeout: 600_000 });
   try {
     const out = { chromium: await browser.version() };
     if (only.includes('www')) out.www = await wwwPipeline(browser, demo.url, harPath, wwwRounds);

@@ -98,6 +98,7 @@ if (b?.www) {
   // code, so the median is a warm round; a user's first import is this one.
   const [cold, coldFloor] = [b.www.pipelineRuns[0], b.www.floorRuns[0]];
   row('  first import after browser start (cold)', `${(cold / coldFloor).toFixed(2)}× JSON.parse (${cold.toFixed(0)} ms vs ${coldFloor.toFixed(0)} ms)`, '', undefined);
+  row('  then in a new tab of the same browser', `${(b.www.newTabMs / b.www.newTabFloorMs).toFixed(2)}× JSON.parse (${b.www.newTabMs.toFixed(0)} ms vs ${b.www.newTabFloorMs.toFixed(0)} ms)`, '', undefined);
   row('  www peak memory', `JS heap ${mb(b.www.peakJsHeap)}, wasm ${mb(b.www.wasmMemory)}`, '', undefined);
 }
 if (b?.ingest) {
