@@ -94,13 +94,17 @@ export async function panelFirstPaintDevTools({ chromeDir, entries, rounds = 3 }
           };
         }, { timeout: 60_000, polling: 20 });
         const seen = await handle.jsonValue();
-        // How many the backfill held: once every entry is in, the count stops moving.
-        let summary = '';
-        for (let i = 0; i < 100 && !/\b1,0\d\d requests\b/.test(summary); i++) {
-          summary = await panel.$eval('.statusbar .summary', (e) => e.textContent);
+        // How many the backfill held: at least every replayed entry, then the count stops
+        // moving (the page's own document and script come on top; 5 s at most).
+        const listed = () => panel.$eval('.statusbar .summary', (e) => Number((e.textContent.match(/([\d,]+) requests?/) ?? [0, '0'])[1].replace(/,/g, '')));
+        let requests = await listed();
+        for (let i = 0; i < 100; i++) {
           await new Promise((res) => setTimeout(res, 50));
+          const now = await listed();
+          if (now === requests && now >= entries.length) break;
+          requests = now;
         }
-        runs.push({ ...seen, requests: Number((summary.match(/([\d,]+) requests?/) ?? [0, '0'])[1].replace(/,/g, '')) });
+        runs.push({ ...seen, requests });
       } finally {
         await env.close();
       }
