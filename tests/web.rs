@@ -1116,3 +1116,60 @@ fn input_buffer_refuses_an_impossible_size_and_keeps_working() {
             .to_vec();
     assert_eq!(words, want);
 }
+
+// ---- warm-up ----------------------------------------------------------------------------
+
+/// A promise and the function that resolves it, to await a callback.
+fn signal() -> (js_sys::Promise, js_sys::Function) {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |r, _| resolve = Some(r));
+    (promise, resolve.unwrap())
+}
+
+/// Resolves after `ms` on the page's timer (a few turns of the event loop).
+async fn sleep(ms: i32) {
+    let (promise, resolve) = signal();
+    web_sys::window()
+        .unwrap()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+        .unwrap();
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn warm_up_reads_every_entry_of_every_pass_without_a_problem() {
+    use authlens::web::warmup;
+    let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let result = std::rc::Rc::new(std::cell::Cell::new(None));
+    let (promise, resolve) = signal();
+    let seen = result.clone();
+    warmup::start(&slot, 3, move |done| {
+        seen.set(Some(done));
+        resolve.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    });
+    assert!(slot.borrow().is_some(), "the job waits in the import slot");
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    // 12 entries a pass: a corpus capture that stopped reading (an edited fixture) shows.
+    assert_eq!(
+        result.get(),
+        Some(warmup::Done {
+            entries: 36,
+            problems: 0
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn warm_up_cancelled_from_its_slot_stops_and_never_reports() {
+    use authlens::web::warmup;
+    let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let called = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = called.clone();
+    // Two passes finish well within the wait below unless the job stops.
+    warmup::start(&slot, 2, move |_| seen.set(true));
+    // What an import does with the slot (src/web/import.rs).
+    let job: authlens::web::slice::Job = slot.borrow_mut().take().unwrap();
+    job.cancel();
+    sleep(400).await;
+    assert!(!called.get(), "a cancelled warm-up ran on to its end");
+}

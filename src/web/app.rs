@@ -637,13 +637,6 @@ const PANEL_ONLY: &str =
 /// in the Performance panel of anyone profiling the panel page. It carries no data.
 pub const FIRST_ROWS_MARK: &str = "authlens:first-rows";
 
-/// Sets a User Timing mark (`performance.mark`); without a window, nothing.
-fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark(name);
-    }
-}
-
 /// Dispatches [`Msg::Frame`] from the next animation frame (at once without a window).
 fn animation_frame(app: &App) {
     let a = app.clone();
@@ -829,7 +822,7 @@ impl State {
         self.refresh_chrome(host);
         if !self.first_rows_marked && !self.ui.list.rendered_range().is_empty() {
             self.first_rows_marked = true;
-            mark(FIRST_ROWS_MARK);
+            dom::mark(FIRST_ROWS_MARK);
         }
         if let Some(progress) = self.progress_pending.take() {
             // The job was taken when the update arrived; this only paints the bar.

@@ -328,3 +328,12 @@ pub fn event_checked(event: &Event) -> bool {
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         .is_some_and(|i| i.checked())
 }
+
+/// Sets a User Timing mark (`performance.mark`); without a window, nothing. Marks carry
+/// no data: they time the page's own milestones for `make bench` and for anyone profiling
+/// it in the Performance panel.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

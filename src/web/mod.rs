@@ -12,7 +12,8 @@
 //! - [`app`]: the shell (toolbar, list, detail, status bar) and its message loop;
 //!   [`actions`], [`clipboard`], [`slice`]: browser actions, copying, time-sliced work.
 //! - [`bench_api`]: batched decoding for scripts (many values per wasm call).
-//! - [`panel`] and [`www`]: the two hosts, which differ only in where exchanges come from.
+//! - [`panel`] and [`www`]: the two hosts, which differ only in where exchanges come from;
+//!   [`warmup`]: the analyzer's warm-up while it waits for a file.
 
 pub mod actions;
 pub mod app;
@@ -29,6 +30,7 @@ pub mod panel;
 pub mod slice;
 pub mod store;
 pub mod views;
+pub mod warmup;
 pub mod www;
 
 use wasm_bindgen::prelude::*;

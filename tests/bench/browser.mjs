@@ -111,6 +111,9 @@ function heapSampler(cdp) {
   };
 }
 
+/** How long after the analyzer's load event a user's first import is given its file. */
+const FIRST_IMPORT_SETTLE_MS = 2000;
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** www: file → rendered analysis, alternating with JSON.parse of the same File. */
@@ -119,9 +122,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * plus a rendered frame; then the floor in the same page, same File object: bytes → text
  * → `JSON.parse`.
  */
-async function importRound(page, cdp, base, harPath) {
+async function importRound(page, cdp, base, harPath, { settleMs = 0 } = {}) {
   await page.goto(`${base}analyzer/`, { waitUntil: 'load' });
   await page.waitForSelector('input.har-file');
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   // Start the clock when the File reaches the input, stop it when the import notice is
   // set and a frame with the results has been rendered.
   await page.evaluate(() => {
@@ -147,6 +151,8 @@ async function importRound(page, cdp, base, harPath) {
   const heap = await stopHeap();
   const wasm = await wasmMemory(cdp);
   const b = await page.evaluate(() => window.__bench);
+  // When the page's warm-up (src/web/warmup.rs) finished, if it did before the file came.
+  const warmedMs = await page.evaluate(() => performance.getEntriesByName('authlens:warmed')[0]?.startTime ?? -1);
   const floorMs = await page.evaluate(async () => {
     const file = document.querySelector('input.har-file').files[0];
     const t = performance.now();
@@ -155,7 +161,7 @@ async function importRound(page, cdp, base, harPath) {
     const dt = performance.now() - t;
     return doc.log.entries.length > 0 ? dt : -1;
   });
-  return { ms: b.end - b.start, floorMs, entries: Number(b.text.replace(/\D/g, '')), heap, wasm };
+  return { ms: b.end - b.start, floorMs, entries: Number(b.text.replace(/\D/g, '')), heap, wasm, warmedMs };
 }
 
 /**
@@ -188,6 +194,29 @@ async function wwwPipeline(browser, base, harPath, rounds) {
     wasmMemory: Math.max(...runs.map((x) => x.wasm)),
     entries: runs.at(-1)?.entries ?? 0,
   };
+}
+
+/**
+ * A user's first import: `n` fresh browsers, each loading the analyzer once and given the
+ * file `settleMs` after the page's load event, the time a person takes at least to pick
+ * a 40 MB file. Each browser starts with nothing compiled, as after a restart.
+ */
+async function wwwFirstImports(launch, base, harPath, n, settleMs) {
+  const runs = [];
+  for (let i = 0; i < n; i++) {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const cdp = await page.createCDPSession();
+      await cdp.send('Performance.enable');
+      const r = await importRound(page, cdp, base, harPath, { settleMs });
+      runs.push({ ms: r.ms, floorMs: r.floorMs, warmedMs: r.warmedMs });
+    } finally {
+      await browser.close();
+    }
+  }
+  const ratios = runs.map((r) => r.ms / r.floorMs);
+  return { settleMs, runs, ratio: median(ratios), minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios) };
 }
 
 /** The `chrome.devtools` surface the panel touches, backed by page globals. */
@@ -335,10 +364,14 @@ export function panelEntries(n, seed) {
 export async function run({ bin, www, chromeDir, harPath, chromium = '/usr/bin/chromium', ingestCount = 100_000, rounds = 3, wwwRounds = 5, seed = 20240601, only = ['www', 'ingest', 'paint'] }) {
   const demo = await startDemo(bin, www);
   const panel = await serveDir(chromeDir, FLOOR_PAGES);
-  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: [...FLAGS, ...(process.env.EXTRA_FLAGS ? process.env.EXTRA_FLAGS.split(' ') : [])], protocolTimeout: 600_000 });
+  const launch = () => puppeteer.launch({ executablePath: chromium, headless: true, args: [...FLAGS, ...(process.env.EXTRA_FLAGS ? process.env.EXTRA_FLAGS.split(' ') : [])], protocolTimeout: 600_000 });
+  const browser = await launch();
   try {
     const out = { chromium: await browser.version() };
-    if (only.includes('www')) out.www = await wwwPipeline(browser, demo.url, harPath, wwwRounds);
+    if (only.includes('www')) {
+      out.www = await wwwPipeline(browser, demo.url, harPath, wwwRounds);
+      out.wwwFirst = await wwwFirstImports(launch, demo.url, harPath, 3, FIRST_IMPORT_SETTLE_MS);
+    }
     if (only.includes('ingest')) out.ingest = await panelIngest(browser, panel.url, panelEntries(1000, seed + 1), ingestCount);
     if (only.includes('paint')) {
       out.paint = await panelFirstPaint(browser, panel.url, panelEntries(1000, seed + 2), 5);

@@ -301,6 +301,29 @@ describe("www analyzer", () => {
     }
   });
 
+  it("warms up after loading without drawing, keeping or fetching anything, in short tasks", async () => {
+    const fresh = await browser.newPage();
+    const requests = [];
+    fresh.on("request", (r) => requests.push(r.url()));
+    await fresh.evaluateOnNewDocument(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+      }).observe({ type: "longtask" });
+    });
+    await fresh.goto(`${playground.origin}/analyzer/`);
+    await fresh.waitForFunction(() => performance.getEntriesByName("authlens:warmed").length === 1, { timeout: 30_000 });
+    assert.equal(await fresh.$$eval(".vlist .row", (rs) => rs.length), 0);
+    assert.match(await fresh.$eval(".statusbar", (e) => e.textContent), /^0 requests · 0 shown/);
+    assert.equal(await fresh.$eval(".notice", (e) => e.textContent), "");
+    // The page and its own files, nothing else.
+    assert.deepEqual(requests.filter((u) => !u.startsWith(`${playground.origin}/analyzer/`)), []);
+    // 20 ms slices; the bound leaves a loaded CI machine the room the export test allows.
+    const longest = Math.max(0, ...(await fresh.evaluate(() => window.__longTasks)));
+    assert.ok(longest < EXPORT_LONGEST_TASK_MS, `longest task while warming up: ${longest} ms`);
+    await fresh.close();
+  });
+
   it("made no request outside its own folder", async () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(errors, []);
