@@ -165,14 +165,18 @@ const SANITIZED_NOTE: &str = "This HAR looks like Chrome's sanitized export: Aut
 
 /// Reads the file chosen in the `<input type=file>` that fired `event` and imports it.
 pub fn import_file_from(event: &web_sys::Event, app: &App, current: &Rc<RefCell<Option<Job>>>) {
-    let Some(file) = event
+    if let Some(file) = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         .and_then(|i| i.files())
         .and_then(|f| f.get(0))
-    else {
-        return;
-    };
+    {
+        import_file(file, app, current);
+    }
+}
+
+/// Reads `file` (chosen or dropped) and imports it.
+pub fn import_file(file: web_sys::File, app: &App, current: &Rc<RefCell<Option<Job>>>) {
     let app = app.clone();
     let current = current.clone();
     wasm_bindgen_futures::spawn_local(async move {

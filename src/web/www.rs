@@ -202,6 +202,75 @@ pub fn start_www() -> Result<(), JsValue> {
         .child(output_host);
     let _ = host.append_child(&area.into_static());
     let _ = host.append_child(&app_host.into_static());
+    accept_dropped_files(&page);
     warmup::start(&page.import, warmup::PASSES, |_| dom::mark(WARMED_MARK));
     Ok(())
+}
+
+/// Whether a drag carries files (not text or a link being dragged within the page).
+fn carries_files(event: &web_sys::Event) -> Option<web_sys::DataTransfer> {
+    let transfer = event.dyn_ref::<web_sys::DragEvent>()?.data_transfer()?;
+    transfer
+        .types()
+        .iter()
+        .any(|t| t.as_string().as_deref() == Some("Files"))
+        .then_some(transfer)
+}
+
+/// Lets a HAR file be dropped anywhere on the page. Without this the browser opens a
+/// dropped file in place of the analyzer, and whatever was on the page is gone. While a
+/// file is dragged over the page, `<body>` has the class `dropping` (outlined by www.css).
+fn accept_dropped_files(page: &Rc<Page>) {
+    let Some(doc) = dom::document() else {
+        return;
+    };
+    let body: Option<web_sys::Element> = doc.body().map(Into::into);
+    // Not passive: cancelling `dragover` is what makes the page a drop target
+    // (HTML §6.11.5 "drag-and-drop processing model").
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
+    let outline = move |on: bool| {
+        if let Some(body) = &body {
+            dom::toggle_class(body, "dropping", on);
+        }
+    };
+    let over = {
+        let outline = outline.clone();
+        gloo_events::EventListener::new_with_options(&doc, "dragover", options, move |e| {
+            if let Some(transfer) = carries_files(e) {
+                e.prevent_default();
+                transfer.set_drop_effect("copy");
+                outline(true);
+            }
+        })
+    };
+    let leave = {
+        let outline = outline.clone();
+        gloo_events::EventListener::new(&doc, "dragleave", move |e| {
+            // `dragleave` fires for every element crossed; only leaving the window (no
+            // element entered next) ends the drag over the page.
+            let left_window = e
+                .dyn_ref::<web_sys::DragEvent>()
+                .is_some_and(|d| d.related_target().is_none());
+            if left_window {
+                outline(false);
+            }
+        })
+    };
+    let drop = {
+        let page = page.clone();
+        gloo_events::EventListener::new_with_options(&doc, "drop", options, move |e| {
+            let Some(transfer) = carries_files(e) else {
+                return;
+            };
+            e.prevent_default();
+            outline(false);
+            if let Some(file) = transfer.files().and_then(|f| f.get(0)) {
+                import::import_file(file, &page.app, &page.import);
+            }
+        })
+    };
+    // The page's own listeners, for as long as the page lives.
+    over.forget();
+    leave.forget();
+    drop.forget();
 }

@@ -324,6 +324,38 @@ describe("www analyzer", () => {
     await fresh.close();
   });
 
+  it("imports a HAR file dropped anywhere on the page", async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${playground.origin}/analyzer/`);
+    await fresh.waitForSelector(".app .list-pane");
+    const text = readFileSync(join(ROOT, "tests", "fixtures", "har", "chrome.har"), "utf8");
+    const outlined = await fresh.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], "colleague.har", { type: "application/json" }));
+      const target = document.querySelector(".list-pane");
+      const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: transfer });
+      target.dispatchEvent(over);
+      const during = document.body.classList.contains("dropping");
+      const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer });
+      target.dispatchEvent(drop);
+      // Cancelled, or the browser would open the file in place of the page.
+      return { during, accepted: over.defaultPrevented && drop.defaultPrevented, after: document.body.classList.contains("dropping") };
+    }, text);
+    assert.deepEqual(outlined, { during: true, accepted: true, after: false });
+    await fresh.waitForFunction(() => document.querySelectorAll(".vlist .row").length === 5);
+    assert.match(await fresh.$eval(".notice", (e) => e.textContent), /Imported 5 entries/);
+    // A drag of text (not files) is left to the browser: the page does not claim it.
+    const textDrag = await fresh.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.setData("text/plain", "Bearer abc");
+      const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: transfer });
+      document.querySelector(".list-pane").dispatchEvent(over);
+      return over.defaultPrevented;
+    });
+    assert.equal(textDrag, false);
+    await fresh.close();
+  });
+
   it("made no request outside its own folder", async () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(errors, []);
