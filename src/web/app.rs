@@ -728,6 +728,11 @@ impl Bar {
         (root, bar)
     }
 
+    /// Whether the bar is hidden (no load or export in progress shown).
+    fn is_hidden(&self) -> bool {
+        self.root.has_attribute("hidden")
+    }
+
     /// Shows `progress` (or hides the bar for `None`); returns its job.
     fn show(&self, progress: Option<Progress>) -> Option<Job> {
         dom::set_flag(&self.root, "hidden", progress.is_none());
@@ -1027,10 +1032,18 @@ impl State {
             Msg::Imported(batch) => self.add(batch, false, app),
             Msg::ExpectImport(n) => self.log.reserve(n),
             Msg::Progress(progress) => {
-                // The job now (Cancel must reach it), the bar at the next draw.
+                // The job now (Cancel must reach it), the bar at the next draw; except its
+                // first appearance, written at once: until it shows, a user who chose a
+                // 40 MB file sees nothing happen, and a load that ends before the next frame
+                // (frames come every ~100 ms while slices run) would never show it at all.
                 self.running_job = progress.as_ref().and_then(|p| p.cancel.clone());
-                self.progress_pending = Some(progress);
-                self.request_frame(app);
+                if progress.is_some() && self.ui.progress.is_hidden() {
+                    self.progress_pending = None;
+                    self.ui.progress.show(progress);
+                } else {
+                    self.progress_pending = Some(progress);
+                    self.request_frame(app);
+                }
             }
             Msg::CancelProgress => {
                 if let Some(job) = self.running_job.take() {

@@ -22,6 +22,7 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
     let mut reader = match HarReader::new(bytes) {
         Ok(r) => r,
         Err(e) => {
+            app.dispatch(Msg::Progress(None));
             app.dispatch(Msg::Notice(
                 NoticeKind::Error,
                 format!("Not a HAR file: {e}."),
@@ -30,6 +31,13 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
         }
     };
     app.dispatch(Msg::Clear);
+    // The bar at once, before the first slice's work (the job and its Cancel come with
+    // the first slice's update).
+    app.dispatch(Msg::Progress(Some(Progress {
+        fraction: 0.0,
+        text: progress_text(0, 0, reader.total_bytes()),
+        cancel: None,
+    })));
     reserve_heap(reader.total_bytes());
     app.dispatch(Msg::ExpectImport(
         reader.total_bytes() / BYTES_PER_ENTRY_GUESS,
@@ -105,11 +113,7 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
         let done = read_all && held.is_empty();
         let progress = (!done).then(|| Progress {
             fraction: bytes_done as f64 / total_bytes.max(1) as f64,
-            text: format!(
-                "Reading HAR: {entries} entries, {} of {}",
-                format::bytes(bytes_done),
-                format::bytes(total_bytes)
-            ),
+            text: progress_text(entries, bytes_done, total_bytes),
             cancel: job_for_slices.borrow().clone(),
         });
         app.dispatch(Msg::Progress(progress));
@@ -130,6 +134,15 @@ pub fn import_har(app: &App, current: &Rc<RefCell<Option<Job>>>, bytes: Vec<u8>)
     });
     *job_slot.borrow_mut() = Some(job.clone());
     *current.borrow_mut() = Some(job);
+}
+
+/// What the progress bar says while a HAR is read.
+fn progress_text(entries: usize, bytes_done: usize, total_bytes: usize) -> String {
+    format!(
+        "Reading HAR: {entries} entries, {} of {}",
+        format::bytes(bytes_done),
+        format::bytes(total_bytes)
+    )
 }
 
 /// Grows wasm memory once for about `bytes` of what an import or a backfill will hold
@@ -177,6 +190,13 @@ pub fn import_file_from(event: &web_sys::Event, app: &App, current: &Rc<RefCell<
 
 /// Reads `file` (chosen or dropped) and imports it.
 pub fn import_file(file: web_sys::File, app: &App, current: &Rc<RefCell<Option<Job>>>) {
+    // Reading a big file takes a while before any entry can be read: the bar says so from
+    // the start (the browser renders while it reads, since the page is idle then).
+    app.dispatch(Msg::Progress(Some(Progress {
+        fraction: 0.0,
+        text: progress_text(0, 0, file.size() as usize),
+        cancel: None,
+    })));
     let app = app.clone();
     let current = current.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -185,10 +205,13 @@ pub fn import_file(file: web_sys::File, app: &App, current: &Rc<RefCell<Option<J
         // reader checks UTF-8 itself (entry by entry, with positioned diagnostics).
         match JsFuture::from(file.array_buffer()).await {
             Ok(buffer) => import_har(&app, &current, js_sys::Uint8Array::new(&buffer).to_vec()),
-            Err(_) => app.dispatch(Msg::Notice(
-                NoticeKind::Error,
-                "Could not read the file.".to_owned(),
-            )),
+            Err(_) => {
+                app.dispatch(Msg::Progress(None));
+                app.dispatch(Msg::Notice(
+                    NoticeKind::Error,
+                    "Could not read the file.".to_owned(),
+                ));
+            }
         }
     });
 }
