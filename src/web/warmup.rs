@@ -39,8 +39,8 @@ const CORPUS: [&[u8]; 4] = [
     include_bytes!("../../tests/fixtures/har/safari.har"),
 ];
 
-/// Passes over [`CORPUS`]: 7,200 entries, 0.3–0.5 s of the page's thread in 20 ms slices
-/// (the `authlens:warmed` mark comes 0.4–0.65 s after navigation). Chosen by measurement
+/// Passes over [`CORPUS`]: 7,200 entries, 0.3–0.8 s of the page's thread in 20 ms slices
+/// (the `authlens:warmed` mark comes 0.36–0.88 s after navigation). Chosen by measurement
 /// on the bench HAR, importing 2 s after the page loaded: 250 passes left that import at
 /// 1.70–2.05× `JSON.parse`, 600 at 1.72–1.80×, the range of a tab's later imports.
 pub const PASSES: usize = 600;
