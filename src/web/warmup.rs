@@ -48,7 +48,7 @@ pub const PASSES: usize = 600;
 /// Entries read between two looks at the clock, as in an import.
 const BATCH_ENTRIES: usize = 64;
 
-/// What a finished warm-up did, for tests and the User Timing mark.
+/// What a finished warm-up did (the wasm tests check it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Done {
     /// Entries read and analysed.
@@ -58,8 +58,8 @@ pub struct Done {
 }
 
 /// Starts a warm-up of `passes` passes in slices and puts its job in `slot`, where the
-/// next import finds and cancels it. `done` runs once, after the last pass (not when
-/// cancelled).
+/// next import finds and cancels it; meant for a page's start, when the slot is empty.
+/// `done` runs once, after the last pass (not when cancelled).
 pub fn start(slot: &Rc<RefCell<Option<Job>>>, passes: usize, done: impl FnOnce(Done) + 'static) {
     let mut state = Warm {
         passes,
