@@ -877,13 +877,8 @@ impl State {
         let first = self.log.is_empty();
         let mut revised = Vec::new();
         for (x, meta) in batch {
-            let update = self.analyzer.push_entry(&x, meta.as_ref());
-            self.log.push(x, update.report);
-            for revision in &update.revisions {
-                if let Some(id) = self.log.apply(revision) {
-                    revised.push(id);
-                }
-            }
+            self.log
+                .push_analysed(&mut self.analyzer, x, meta.as_ref(), &mut revised);
         }
         if self.selected.is_some_and(|id| self.log.get(id).is_none()) {
             self.deselect();

@@ -6,8 +6,9 @@
 
 use std::collections::VecDeque;
 
-use crate::diagnose::{ExchangeReport, Revision};
+use crate::diagnose::{Analyzer, ExchangeReport, Revision};
 use crate::exchange::Exchange;
+use crate::har::EntryMeta;
 
 use super::filter::{Query, RowFacts};
 
@@ -168,6 +169,26 @@ impl Log {
         let entry = self.entries.get_mut(offset)?;
         entry.report.apply(revision);
         Some(id)
+    }
+
+    /// Analyses `exchange` (with its HAR entry's metadata, if any) and appends it with its
+    /// report, then applies the revisions it caused to earlier entries, adding their ids to
+    /// `revised`. The one way exchanges reach the log, whether captured, imported or run by
+    /// the analyzer's warm-up ([`super::warmup`]), which must run this very code.
+    pub fn push_analysed(
+        &mut self,
+        analyzer: &mut Analyzer,
+        exchange: Exchange,
+        meta: Option<&EntryMeta>,
+        revised: &mut Vec<u64>,
+    ) {
+        let update = analyzer.push_entry(&exchange, meta);
+        self.push(exchange, update.report);
+        for revision in &update.revisions {
+            if let Some(id) = self.apply(revision) {
+                revised.push(id);
+            }
+        }
     }
 
     /// Entries the findings of `id` involve (a preflight, redirect hops, the refresh and

@@ -13,7 +13,7 @@
 //! instead of 2.9–3.9× (what is left of the warm-up when it is cancelled still counts).
 //!
 //! The warm-up runs exactly what an import runs per entry ([`HarReader`] over an owned
-//! buffer, [`Analyzer::push_entry`], [`Log::push`] and its revisions) on throwaway state: it
+//! buffer, then [`Log::push_analysed`]) on throwaway state: it
 //! draws nothing, keeps nothing and makes no request. Its input is the browser captures
 //! that the HAR reader's tests use (Chrome, Firefox, Playwright, Safari), read
 //! [`PASSES`] times. It runs in slices like an import and yields to input between them;
@@ -87,6 +87,8 @@ struct Warm {
     pass: usize,
     capture: usize,
     current: Option<(HarReader<Vec<u8>>, Analyzer, Log)>,
+    /// Ids of revised entries, which only the app's list redraws; reused between batches.
+    revised: Vec<u64>,
     total: Done,
 }
 
@@ -120,13 +122,9 @@ impl Warm {
         self.total.problems += batch.diagnostics.len();
         let mut meta = batch.meta.into_iter();
         for exchange in batch.exchanges {
-            let meta = meta.next();
-            let update = analyzer.push_entry(&exchange, meta.as_ref());
-            log.push(exchange, update.report);
-            for revision in &update.revisions {
-                log.apply(revision);
-            }
+            log.push_analysed(analyzer, exchange, meta.next().as_ref(), &mut self.revised);
         }
+        self.revised.clear();
         if batch.done {
             self.current = None;
             self.capture += 1;
