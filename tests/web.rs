@@ -1173,3 +1173,22 @@ async fn warm_up_cancelled_from_its_slot_stops_and_never_reports() {
     sleep(400).await;
     assert!(!called.get(), "a cancelled warm-up ran on to its end");
 }
+
+// ---- import size ------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn import_refuses_a_file_too_big_for_wasm_memory_with_the_reason_and_the_cli() {
+    use authlens::web::import::{refuse_size, MAX_IMPORT_BYTES};
+    // The bench's 43.6 MB HAR, and the largest file taken.
+    assert_eq!(refuse_size(43_567_193.0), None);
+    assert_eq!(refuse_size(MAX_IMPORT_BYTES), None);
+    // Past it, and past what a wasm32 `usize` holds (the size is a JS number).
+    let why = refuse_size(MAX_IMPORT_BYTES + 1.0).unwrap();
+    assert!(
+        why.starts_with("This file is 1.6 GB: the page can hold HAR files up to 1.6 GB"),
+        "{why}"
+    );
+    let why = refuse_size(6e9).unwrap();
+    assert!(why.starts_with("This file is 6.0 GB:"), "{why}");
+    assert!(why.ends_with("authlens har FILE."), "{why}");
+}

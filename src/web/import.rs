@@ -188,8 +188,31 @@ pub fn import_file_from(event: &web_sys::Event, app: &App, current: &Rc<RefCell<
     }
 }
 
+/// Largest file an import takes. Wasm memory ends at 4 GiB (wasm32), and an import holds
+/// the file's bytes plus its exchanges, about 1.3× the file again (the bench's 43.6 MB HAR
+/// leaves 99 MB of wasm memory): a bigger file cannot fit, and copying it in would abort
+/// the module halfway (an allocation failure is not recoverable in wasm) instead of saying
+/// why.
+pub const MAX_IMPORT_BYTES: f64 = 1.5 * (1u64 << 30) as f64;
+
+/// Why a file of `size` bytes is not imported, or `None` when it can be.
+pub fn refuse_size(size: f64) -> Option<String> {
+    (size > MAX_IMPORT_BYTES).then(|| {
+        // In GB from the f64: a file over 4 GB does not fit in a wasm32 `usize`.
+        format!(
+            "This file is {:.1} GB: the page can hold HAR files up to {:.1} GB (its analysis lives in WebAssembly memory, 4 GB at most). Analyse it with the CLI instead: authlens har FILE.",
+            size / 1e9,
+            MAX_IMPORT_BYTES / 1e9
+        )
+    })
+}
+
 /// Reads `file` (chosen or dropped) and imports it.
 pub fn import_file(file: web_sys::File, app: &App, current: &Rc<RefCell<Option<Job>>>) {
+    if let Some(why) = refuse_size(file.size()) {
+        app.dispatch(Msg::Notice(NoticeKind::Error, why));
+        return;
+    }
     // Reading a big file takes a while before any entry can be read: the bar says so from
     // the start (the browser renders while it reads, since the page is idle then).
     app.dispatch(Msg::Progress(Some(Progress {

@@ -356,6 +356,33 @@ describe("www analyzer", () => {
     await fresh.close();
   });
 
+  it("refuses a file too big for WebAssembly memory before reading it, and says why", async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${playground.origin}/analyzer/`);
+    await fresh.waitForSelector(".app .list-pane");
+    await fresh.evaluate(() => {
+      const transfer = new DataTransfer();
+      const file = new File(["{}"], "huge.har");
+      transfer.items.add(file);
+      // A 6 GB capture without making one: the page asks the File for its size.
+      Object.defineProperty(file, "size", { value: 6e9 });
+      window.__read = false;
+      file.arrayBuffer = () => {
+        window.__read = true;
+        return Promise.reject(new Error("read"));
+      };
+      // The drop hands over this very File (a FileList makes new ones).
+      Object.defineProperty(transfer, "files", { value: { length: 1, 0: file, item: () => file } });
+      const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer });
+      document.querySelector(".list-pane").dispatchEvent(drop);
+    });
+    await fresh.waitForFunction(() => /This file is 6\.0 GB/.test(document.querySelector(".notice").textContent));
+    assert.match(await fresh.$eval(".notice", (e) => e.textContent), /up to 1\.6 GB .* authlens har FILE\.$/);
+    assert.equal(await fresh.evaluate(() => window.__read), false, "the file was not read");
+    assert.equal(await fresh.$eval(".progress", (p) => p.hidden), true);
+    await fresh.close();
+  });
+
   it("made no request outside its own folder", async () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(errors, []);
